@@ -1,0 +1,3 @@
+//! Analyses over the model. Each is a pure function of the [`crate::Loader`]'s state.
+
+pub mod overview;

@@ -1,0 +1,3 @@
+//! Charts drawn with plotters into SVG strings: pure functions of analysis results.
+
+pub mod timeline;

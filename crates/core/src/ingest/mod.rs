@@ -1,0 +1,377 @@
+//! Ingest: a file's name and bytes in, events added to the [`Model`] and a [`FileReport`] out.
+//!
+//! Flow per file: [`decompress`] (gzip by magic bytes, with a size limit) → [`sniff`] the top-level
+//! JSON shape while parsing it in one pass → [`cloudtrail`] records become compact [`Event`]s;
+//! other export kinds are recognised and counted by [`sniff`]. A file that fails gets a specific
+//! error in its report and adds nothing; a record that fails is skipped, counted and named in the
+//! file's warnings; loading always continues with the next file.
+
+pub mod cloudtrail;
+pub mod decompress;
+pub mod sniff;
+
+use std::collections::HashSet;
+
+use serde::{Deserialize, Serialize};
+
+use crate::model::{Event, Model};
+use crate::time::format_iso_ms;
+
+/// Limits that protect the page from hostile input.
+#[derive(Debug, Clone, Copy)]
+pub struct Limits {
+    /// Stop decompressing (and reject the file) past this many uncompressed bytes.
+    pub max_uncompressed_bytes: u64,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            max_uncompressed_bytes: 2 << 30,
+        }
+    }
+}
+
+/// What a file was recognised as.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FileKind {
+    /// Delivered CloudTrail log `{"Records":[...]}` (also the console's event-history download).
+    CloudTrailLog,
+    /// A bare JSON array of CloudTrail events.
+    CloudTrailEventArray,
+    /// One CloudTrail event object.
+    CloudTrailEvent,
+    /// `aws cloudtrail lookup-events` output: events as JSON strings in `CloudTrailEvent`.
+    CloudTrailLookupEvents,
+    /// CloudTrail digest file (log file integrity validation): no events.
+    CloudTrailDigest,
+    ConfigSnapshot,
+    ConfigHistory,
+    ConfigNotification,
+    ConfigSelectResourceConfig,
+    ConfigBatchGetResourceConfig,
+    ConfigResourceHistory,
+    ConfigComplianceDetails,
+    ConfigComplianceByResource,
+    ConfigComplianceByRule,
+    ConfigRules,
+    DynamoDbDescribeTable,
+    DynamoDbListTables,
+    DynamoDbContinuousBackups,
+    DynamoDbTimeToLive,
+    DynamoDbKinesisDestinations,
+    DynamoDbResourcePolicy,
+    DynamoDbTags,
+    TaggingGetResources,
+    LambdaEventSourceMappings,
+    KmsDescribeKey,
+    KmsListAliases,
+    KmsListGrants,
+    AutoScalingScalableTargets,
+    BackupProtectedResources,
+    /// Could not be read or recognised; the report's message says why.
+    Unrecognised,
+}
+
+impl FileKind {
+    /// Whether this kind carries CloudTrail events.
+    pub fn is_cloudtrail(self) -> bool {
+        matches!(
+            self,
+            FileKind::CloudTrailLog
+                | FileKind::CloudTrailEventArray
+                | FileKind::CloudTrailEvent
+                | FileKind::CloudTrailLookupEvents
+        )
+    }
+
+    /// The label shown in the file list.
+    pub fn label(self) -> &'static str {
+        match self {
+            FileKind::CloudTrailLog => "CloudTrail log",
+            FileKind::CloudTrailEventArray => "CloudTrail events (array)",
+            FileKind::CloudTrailEvent => "CloudTrail event",
+            FileKind::CloudTrailLookupEvents => "CloudTrail lookup-events",
+            FileKind::CloudTrailDigest => "CloudTrail digest",
+            FileKind::ConfigSnapshot => "AWS Config snapshot",
+            FileKind::ConfigHistory => "AWS Config history",
+            FileKind::ConfigNotification => "AWS Config notification",
+            FileKind::ConfigSelectResourceConfig => "AWS Config select-resource-config",
+            FileKind::ConfigBatchGetResourceConfig => "AWS Config batch-get-resource-config",
+            FileKind::ConfigResourceHistory => "AWS Config get-resource-config-history",
+            FileKind::ConfigComplianceDetails => "AWS Config compliance details",
+            FileKind::ConfigComplianceByResource => "AWS Config compliance by resource",
+            FileKind::ConfigComplianceByRule => "AWS Config compliance by rule",
+            FileKind::ConfigRules => "AWS Config rules",
+            FileKind::DynamoDbDescribeTable => "DynamoDB describe-table",
+            FileKind::DynamoDbListTables => "DynamoDB list-tables",
+            FileKind::DynamoDbContinuousBackups => "DynamoDB describe-continuous-backups",
+            FileKind::DynamoDbTimeToLive => "DynamoDB describe-time-to-live",
+            FileKind::DynamoDbKinesisDestinations => "DynamoDB describe-kinesis-streaming-destination",
+            FileKind::DynamoDbResourcePolicy => "DynamoDB get-resource-policy",
+            FileKind::DynamoDbTags => "DynamoDB list-tags-of-resource",
+            FileKind::TaggingGetResources => "Resource Groups Tagging get-resources",
+            FileKind::LambdaEventSourceMappings => "Lambda list-event-source-mappings",
+            FileKind::KmsDescribeKey => "KMS describe-key",
+            FileKind::KmsListAliases => "KMS list-aliases",
+            FileKind::KmsListGrants => "KMS list-grants",
+            FileKind::AutoScalingScalableTargets => "Application Auto Scaling scalable targets",
+            FileKind::BackupProtectedResources => "AWS Backup protected resources",
+            FileKind::Unrecognised => "Unrecognised",
+        }
+    }
+}
+
+/// Outcome of one file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FileStatus {
+    /// Loaded in full.
+    Ok,
+    /// Loaded, but some records were skipped; see `warnings`.
+    Warning,
+    /// Not loaded; see `message`. Nothing from the file was added.
+    Error,
+}
+
+/// One row of the file list: what a file was and what became of it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FileReport {
+    /// The name as the user gave it (a relative path for folders).
+    pub name: String,
+    pub size_bytes: u64,
+    /// Whether the bytes were gzip (by magic bytes, whatever the name says).
+    pub gzip: bool,
+    pub uncompressed_bytes: u64,
+    pub kind: FileKind,
+    /// e.g. "CloudTrail log: 1,000 events" or "AWS Config snapshot: 120 configuration items".
+    pub summary: String,
+    /// Records (events, items, tables...) the file holds, including skipped and duplicate ones.
+    pub records: u64,
+    /// CloudTrail events added to the model.
+    pub events_added: u64,
+    /// Events not added because an event with the same eventID was already loaded.
+    pub duplicates: u64,
+    /// Records skipped because they could not be read; each is named in `warnings`.
+    pub records_skipped: u64,
+    /// Earliest and latest event time in the file, ISO 8601 UTC.
+    pub time_first: Option<String>,
+    pub time_last: Option<String>,
+    pub status: FileStatus,
+    /// Why the file failed or was not recognised.
+    pub message: Option<String>,
+    /// Per-record problems (at most [`MAX_WARNINGS`] kept; `records_skipped` counts them all).
+    pub warnings: Vec<String>,
+}
+
+/// Warnings kept per file; the rest are counted in `records_skipped`.
+pub const MAX_WARNINGS: usize = 20;
+
+/// Totals over every file loaded so far.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Totals {
+    pub files: u64,
+    pub files_ok: u64,
+    pub files_with_warnings: u64,
+    pub files_with_errors: u64,
+    pub files_unrecognised: u64,
+    pub bytes: u64,
+    pub uncompressed_bytes: u64,
+    /// Events in the model (duplicates not counted).
+    pub events: u64,
+    pub duplicates_dropped: u64,
+    pub records_skipped: u64,
+}
+
+/// Loads files into one [`Model`], dropping events already seen (same eventID).
+#[derive(Debug, Default)]
+pub struct Loader {
+    limits: Limits,
+    model: Model,
+    seen_event_ids: HashSet<u128>,
+    totals: Totals,
+    reports: Vec<FileReport>,
+}
+
+impl Loader {
+    pub fn new(limits: Limits) -> Self {
+        Loader {
+            limits,
+            ..Loader::default()
+        }
+    }
+
+    pub fn model(&self) -> &Model {
+        &self.model
+    }
+
+    pub fn totals(&self) -> Totals {
+        self.totals.clone()
+    }
+
+    /// Reports of every file loaded, in load order.
+    pub fn reports(&self) -> &[FileReport] {
+        &self.reports
+    }
+
+    /// Forget everything loaded.
+    pub fn clear(&mut self) {
+        *self = Loader::new(self.limits);
+    }
+
+    /// Load one file. Never fails: problems are in the returned report.
+    pub fn ingest(&mut self, name: &str, bytes: &[u8]) -> FileReport {
+        let report = self.ingest_inner(name, bytes);
+        let t = &mut self.totals;
+        t.files += 1;
+        t.bytes += report.size_bytes;
+        t.uncompressed_bytes += report.uncompressed_bytes;
+        match report.status {
+            FileStatus::Ok => t.files_ok += 1,
+            FileStatus::Warning => t.files_with_warnings += 1,
+            FileStatus::Error => t.files_with_errors += 1,
+        }
+        if report.kind == FileKind::Unrecognised {
+            t.files_unrecognised += 1;
+        }
+        t.events += report.events_added;
+        t.duplicates_dropped += report.duplicates;
+        t.records_skipped += report.records_skipped;
+        self.reports.push(report.clone());
+        report
+    }
+
+    fn ingest_inner(&mut self, name: &str, bytes: &[u8]) -> FileReport {
+        let mut report = FileReport {
+            name: name.to_string(),
+            size_bytes: bytes.len() as u64,
+            gzip: false,
+            uncompressed_bytes: 0,
+            kind: FileKind::Unrecognised,
+            summary: String::new(),
+            records: 0,
+            events_added: 0,
+            duplicates: 0,
+            records_skipped: 0,
+            time_first: None,
+            time_last: None,
+            status: FileStatus::Error,
+            message: None,
+            warnings: Vec::new(),
+        };
+        let text = match decompress::decompress(bytes, self.limits.max_uncompressed_bytes) {
+            Ok(decoded) => decoded,
+            Err(err) => {
+                report.gzip = err.was_gzip();
+                report.message = Some(err.to_string());
+                report.summary = format!("Not loaded: {err}");
+                return report;
+            }
+        };
+        report.gzip = text.gzip;
+        report.uncompressed_bytes = text.bytes.len() as u64;
+
+        let file_index = self.model.files.len() as u32;
+        let events_before = self.model.events_unsorted.len();
+        let outcome = sniff::parse(&text.bytes, &mut self.model, file_index);
+        drop(text);
+        match outcome {
+            Err(err) => {
+                // A file that fails adds nothing: roll back whatever its records added.
+                self.model.events_unsorted.truncate(events_before);
+                report.kind = err.kind;
+                report.message = Some(err.message.clone());
+                report.summary = match err.kind {
+                    FileKind::Unrecognised => format!("Not recognised: {}", err.message),
+                    kind => format!("{}: not loaded: {}", kind.label(), err.message),
+                };
+            }
+            Ok(parsed) => {
+                report.kind = parsed.kind;
+                report.records = parsed.records;
+                report.records_skipped = parsed.warnings_total;
+                report.warnings = parsed.warnings;
+                self.model.files.push(name.to_string());
+                self.dedup_new_events(events_before, &parsed.event_ids, &mut report);
+                report.status = if report.records_skipped > 0 {
+                    FileStatus::Warning
+                } else {
+                    FileStatus::Ok
+                };
+                report.summary = summary(&report, parsed.noun);
+            }
+        }
+        report
+    }
+
+    /// Drops the new events whose eventID was seen before (in this file or an earlier one) and
+    /// fills the report's event counts and time range from what stays.
+    fn dedup_new_events(&mut self, from: usize, ids: &[u128], report: &mut FileReport) {
+        let events = &mut self.model.events_unsorted;
+        debug_assert_eq!(events.len() - from, ids.len());
+        let mut keep = from;
+        let (mut first, mut last) = (i64::MAX, i64::MIN);
+        for (offset, &id) in ids.iter().enumerate() {
+            let event: Event = events[from + offset];
+            if !self.seen_event_ids.insert(id) {
+                report.duplicates += 1;
+                continue;
+            }
+            first = first.min(event.time_ms);
+            last = last.max(event.time_ms);
+            events[keep] = event;
+            keep += 1;
+        }
+        events.truncate(keep);
+        report.events_added = (keep - from) as u64;
+        if first <= last {
+            report.time_first = Some(format_iso_ms(first));
+            report.time_last = Some(format_iso_ms(last));
+        }
+    }
+}
+
+/// "CloudTrail log: 1,000 events (3 duplicates dropped, 1 skipped)".
+fn summary(report: &FileReport, noun: &str) -> String {
+    let mut text = format!(
+        "{}: {} {}",
+        report.kind.label(),
+        thousands(report.records),
+        plural(noun, report.records)
+    );
+    let mut notes = Vec::new();
+    if report.duplicates > 0 {
+        notes.push(format!("{} duplicates dropped", thousands(report.duplicates)));
+    }
+    if report.records_skipped > 0 {
+        notes.push(format!("{} skipped", thousands(report.records_skipped)));
+    }
+    if !notes.is_empty() {
+        text.push_str(&format!(" ({})", notes.join(", ")));
+    }
+    text
+}
+
+fn plural(noun: &str, count: u64) -> String {
+    if count == 1 {
+        return noun.to_string();
+    }
+    match noun.strip_suffix('y') {
+        Some(stem) if !noun.ends_with("ey") => format!("{stem}ies"),
+        _ => format!("{noun}s"),
+    }
+}
+
+/// 1234567 → "1,234,567".
+pub fn thousands(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, ch) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(ch);
+    }
+    out
+}

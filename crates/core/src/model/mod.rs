@@ -1,0 +1,68 @@
+//! The normalised model: compact events whose strings live once in an [`Interner`].
+//!
+//! Nothing here keeps raw JSON. An event is a few integers; its full record can be read again from
+//! its source file through [`Event::file`] and [`Event::record_index`] when a view needs it.
+
+mod interner;
+
+pub use interner::{Interner, Sym};
+
+/// Tri-state for CloudTrail flags that arrive as booleans, as the strings "true"/"false", or not
+/// at all.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+pub enum Flag {
+    #[default]
+    Missing,
+    False,
+    True,
+}
+
+/// One CloudTrail event, normalised. Every string field is a [`Sym`]; [`Sym::EMPTY`] means absent.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Event {
+    /// Event time, milliseconds since the Unix epoch (UTC).
+    pub time_ms: i64,
+    pub event_source: Sym,
+    pub event_name: Sym,
+    pub region: Sym,
+    /// recipientAccountId, else userIdentity.accountId.
+    pub account: Sym,
+    /// The acting principal: userIdentity.arn, else invokedBy, else principalId, else type.
+    pub principal: Sym,
+    /// userIdentity.type (IAMUser, AssumedRole, AWSService, Root, ...).
+    pub identity_type: Sym,
+    /// userIdentity.invokedBy (e.g. dynamodb.amazonaws.com), the service acting for the principal.
+    pub invoked_by: Sym,
+    /// sourceIPAddress: an IP, or a service name such as dynamodb.amazonaws.com.
+    pub source_ip: Sym,
+    pub user_agent: Sym,
+    pub error_code: Sym,
+    /// eventType (AwsApiCall, AwsServiceEvent, AwsConsoleSignIn, AwsCloudTrailInsight, ...).
+    pub event_type: Sym,
+    /// The DynamoDB table the event names, where ingest could find one (requestParameters
+    /// tableName or tableArn, or a KMS encryption context's aws:dynamodb:tableName).
+    pub table: Sym,
+    pub read_only: Flag,
+    pub management_event: Flag,
+    /// Index of the source file in [`Model::files`].
+    pub file: u32,
+    /// Position of the record within its source file, to read its full JSON again on demand.
+    pub record_index: u32,
+}
+
+/// Everything loaded so far: the events and the strings they point to.
+#[derive(Debug, Default)]
+pub struct Model {
+    pub strings: Interner,
+    /// Events in load order (not sorted by time: CloudTrail files are not either).
+    pub events_unsorted: Vec<Event>,
+    /// Source file names, indexed by [`Event::file`].
+    pub files: Vec<String>,
+}
+
+impl Model {
+    /// The text of a symbol.
+    pub fn str(&self, sym: Sym) -> &str {
+        self.strings.get(sym)
+    }
+}
