@@ -83,7 +83,12 @@ pub fn format_iso_ms(ms: i64) -> String {
 /// "3 days 4 hours", "12 minutes", "45 seconds": a span in the two largest units.
 pub fn span_label(span_ms: i64) -> String {
     let secs = span_ms.max(0) / 1000;
-    let units = [(86_400, "day"), (3600, "hour"), (60, "minute"), (1, "second")];
+    let units = [
+        (86_400, "day"),
+        (3600, "hour"),
+        (60, "minute"),
+        (1, "second"),
+    ];
     let amounts: Vec<i64> = units
         .iter()
         .scan(secs, |rest, (size, _)| {
@@ -160,8 +165,14 @@ mod tests {
     #[test]
     fn parses_cloudtrail_and_cli_forms() {
         assert_eq!(parse_iso_ms("1970-01-01T00:00:00Z"), Some(0));
-        assert_eq!(parse_iso_ms("2018-02-14T00:15:17Z"), Some(1_518_567_317_000));
-        assert_eq!(parse_iso_ms("2018-02-14T00:15:17.250Z"), Some(1_518_567_317_250));
+        assert_eq!(
+            parse_iso_ms("2018-02-14T00:15:17Z"),
+            Some(1_518_567_317_000)
+        );
+        assert_eq!(
+            parse_iso_ms("2018-02-14T00:15:17.250Z"),
+            Some(1_518_567_317_250)
+        );
         // lookup-events writes local offsets.
         assert_eq!(
             parse_iso_ms("2021-11-18T09:41:02-08:00"),
@@ -192,7 +203,11 @@ mod tests {
 
     #[test]
     fn formats_round_trip() {
-        for text in ["2018-02-14T00:15:17Z", "1999-12-31T23:59:59.999Z", "2026-03-01T00:00:00Z"] {
+        for text in [
+            "2018-02-14T00:15:17Z",
+            "1999-12-31T23:59:59.999Z",
+            "2026-03-01T00:00:00Z",
+        ] {
             assert_eq!(format_iso_ms(parse_iso_ms(text).unwrap()), text);
         }
         assert_eq!(format_iso_ms(-1000), "1969-12-31T23:59:59Z");
@@ -208,7 +223,10 @@ mod tests {
     fn span_labels_read_naturally() {
         assert_eq!(span_label(0), "less than a second");
         assert_eq!(span_label(45_000), "45 seconds");
-        assert_eq!(span_label(3 * 86_400_000 + 4 * 3_600_000 + 5_000), "3 days 4 hours");
+        assert_eq!(
+            span_label(3 * 86_400_000 + 4 * 3_600_000 + 5_000),
+            "3 days 4 hours"
+        );
         assert_eq!(span_label(3_600_000), "1 hour");
         assert_eq!(span_label(90_000), "1 minute 30 seconds");
     }

@@ -66,8 +66,11 @@ pub fn overview(loader: &Loader) -> Overview {
     let totals = loader.totals();
     let events = &model.events_unsorted;
     let symbols = model.strings.len();
-    let (mut accounts, mut regions, mut sources) =
-        (vec![0u64; symbols], vec![0u64; symbols], vec![0u64; symbols]);
+    let (mut accounts, mut regions, mut sources) = (
+        vec![0u64; symbols],
+        vec![0u64; symbols],
+        vec![0u64; symbols],
+    );
     let (mut first, mut last) = (i64::MAX, i64::MIN);
     for event in events {
         accounts[event.account.0 as usize] += 1;

@@ -71,7 +71,8 @@ fn draw(root: &Area<'_>, overview: &Overview, width: i32, height: i32) -> Result
     }
     let peak = overview.buckets.iter().map(|b| b.count).max().unwrap_or(0);
     let (y_max, y_step) = nice_scale(peak);
-    let y_of = |value: u64| y1 - ((value as f64 / y_max as f64) * f64::from(y1 - y0)).round() as i32;
+    let y_of =
+        |value: u64| y1 - ((value as f64 / y_max as f64) * f64::from(y1 - y0)).round() as i32;
 
     // Horizontal grid and y labels.
     let right_label = label_style.pos(Pos::new(HPos::Right, VPos::Center));
@@ -95,8 +96,11 @@ fn draw(root: &Area<'_>, overview: &Overview, width: i32, height: i32) -> Result
         }
         let left = x0 + (i as f64 * slot).round() as i32;
         let right = (x0 + ((i as f64 + 1.0) * slot - gap).round() as i32).max(left + 1);
-        root.draw(&Rectangle::new([(left, y_of(bucket.count)), (right, y1)], BAR.filled()))
-            .map_err(err)?;
+        root.draw(&Rectangle::new(
+            [(left, y_of(bucket.count)), (right, y1)],
+            BAR.filled(),
+        ))
+        .map_err(err)?;
     }
 
     // X axis with date labels on evenly spaced buckets.
@@ -109,7 +113,8 @@ fn draw(root: &Area<'_>, overview: &Overview, width: i32, height: i32) -> Result
         root.draw(&PathElement::new(vec![(x, y1), (x, y1 + 4)], AXIS))
             .map_err(err)?;
         let text = date_label(bucket.start_ms, overview.bucket_secs);
-        root.draw_text(&text, &top_label, (x, y1 + 8)).map_err(err)?;
+        root.draw_text(&text, &top_label, (x, y1 + 8))
+            .map_err(err)?;
     }
     Ok(())
 }
@@ -159,9 +164,18 @@ mod tests {
             bucket_secs: 3600,
             bucket_label: "1 hour".into(),
             buckets: vec![
-                Bucket { start_ms: 1_772_323_200_000, count: 10 },
-                Bucket { start_ms: 1_772_326_800_000, count: 0 },
-                Bucket { start_ms: 1_772_330_400_000, count: 50 },
+                Bucket {
+                    start_ms: 1_772_323_200_000,
+                    count: 10,
+                },
+                Bucket {
+                    start_ms: 1_772_326_800_000,
+                    count: 0,
+                },
+                Bucket {
+                    start_ms: 1_772_330_400_000,
+                    count: 50,
+                },
             ],
             ..Overview::default()
         }

@@ -497,8 +497,11 @@ impl<'m> EventSink<'m> {
     pub(crate) fn warn(&mut self, record_index: u64, problem: impl FnOnce() -> String) {
         self.warnings_total += 1;
         if self.warnings.len() < MAX_WARNINGS {
-            self.warnings
-                .push(format!("record {} skipped: {}", record_index + 1, problem()));
+            self.warnings.push(format!(
+                "record {} skipped: {}",
+                record_index + 1,
+                problem()
+            ));
         }
     }
 
@@ -516,10 +519,7 @@ impl<'m> EventSink<'m> {
     fn build(&mut self, raw: &RawEvent<'_>, record_index: u64) -> Result<(Event, u128), String> {
         let time_ms = match &raw.event_time {
             Val::Str(text) => parse_iso_ms(text).ok_or_else(|| {
-                format!(
-                    "eventTime {:?} is not an ISO 8601 time",
-                    truncate(text, 40)
-                )
+                format!("eventTime {:?} is not an ISO 8601 time", truncate(text, 40))
             })?,
             Val::Missing => return Err("no eventTime".into()),
             other => {
@@ -562,10 +562,16 @@ impl<'m> EventSink<'m> {
         };
         let (identity_type, principal, invoked_by, identity_account) = match identity {
             Some(id) => {
-                let principal = [&id.arn, &id.invoked_by, &id.principal_id, &id.user_name, &id.kind]
-                    .into_iter()
-                    .find(|v| v.as_str().is_some_and(|s| !s.is_empty()))
-                    .map_or(Sym::EMPTY, &mut intern);
+                let principal = [
+                    &id.arn,
+                    &id.invoked_by,
+                    &id.principal_id,
+                    &id.user_name,
+                    &id.kind,
+                ]
+                .into_iter()
+                .find(|v| v.as_str().is_some_and(|s| !s.is_empty()))
+                .map_or(Sym::EMPTY, &mut intern);
                 (
                     intern(&id.kind),
                     principal,
@@ -812,7 +818,10 @@ impl<'de> Visitor<'de> for LookupSeed<'_, '_> {
                     }
                 }
                 other => self.sink.warn(index, || {
-                    format!("CloudTrailEvent is {}, expected a JSON string", other.describe())
+                    format!(
+                        "CloudTrailEvent is {}, expected a JSON string",
+                        other.describe()
+                    )
                 }),
             }
             index += 1;
@@ -877,7 +886,10 @@ mod tests {
             ),
             Some("Music")
         );
-        assert_eq!(table_from_arn("arn:aws:kms:us-west-2:111122223333:key/abc"), None);
+        assert_eq!(
+            table_from_arn("arn:aws:kms:us-west-2:111122223333:key/abc"),
+            None
+        );
         assert_eq!(table_from_arn("Music"), None);
     }
 

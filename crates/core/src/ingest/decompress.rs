@@ -176,7 +176,10 @@ mod tests {
         let full = gzip(&data);
         let cut = &full[..full.len() / 2];
         let err = decompress(cut, 1 << 30).err().unwrap();
-        assert!(matches!(err, DecompressError::TruncatedGzip { .. }), "{err:?}");
+        assert!(
+            matches!(err, DecompressError::TruncatedGzip { .. }),
+            "{err:?}"
+        );
         assert!(err.to_string().starts_with("truncated gzip"));
     }
 
@@ -184,7 +187,10 @@ mod tests {
     fn header_only_gzip_is_truncated() {
         let full = gzip(b"{}");
         let err = decompress(&full[..10], 1 << 30).err().unwrap();
-        assert!(matches!(err, DecompressError::TruncatedGzip { .. }), "{err:?}");
+        assert!(
+            matches!(err, DecompressError::TruncatedGzip { .. }),
+            "{err:?}"
+        );
     }
 
     #[test]
@@ -216,7 +222,10 @@ mod tests {
     #[test]
     fn empty_inputs() {
         assert_eq!(decompress(b"", 10).err(), Some(DecompressError::Empty));
-        assert_eq!(decompress(&gzip(b""), 10).err(), Some(DecompressError::EmptyGzip));
+        assert_eq!(
+            decompress(&gzip(b""), 10).err(),
+            Some(DecompressError::EmptyGzip)
+        );
     }
 
     #[test]

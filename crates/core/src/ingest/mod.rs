@@ -108,7 +108,9 @@ impl FileKind {
             FileKind::DynamoDbListTables => "DynamoDB list-tables",
             FileKind::DynamoDbContinuousBackups => "DynamoDB describe-continuous-backups",
             FileKind::DynamoDbTimeToLive => "DynamoDB describe-time-to-live",
-            FileKind::DynamoDbKinesisDestinations => "DynamoDB describe-kinesis-streaming-destination",
+            FileKind::DynamoDbKinesisDestinations => {
+                "DynamoDB describe-kinesis-streaming-destination"
+            }
             FileKind::DynamoDbResourcePolicy => "DynamoDB get-resource-policy",
             FileKind::DynamoDbTags => "DynamoDB list-tags-of-resource",
             FileKind::TaggingGetResources => "Resource Groups Tagging get-resources",
@@ -299,7 +301,7 @@ impl Loader {
                 } else {
                     FileStatus::Ok
                 };
-                report.summary = summary(&report, parsed.noun);
+                report.summary = summary(&report, parsed.noun, parsed.detail.as_deref());
             }
         }
         report
@@ -333,16 +335,19 @@ impl Loader {
 }
 
 /// "CloudTrail log: 1,000 events (3 duplicates dropped, 1 skipped)".
-fn summary(report: &FileReport, noun: &str) -> String {
+fn summary(report: &FileReport, noun: &str, detail: Option<&str>) -> String {
     let mut text = format!(
         "{}: {} {}",
         report.kind.label(),
         thousands(report.records),
         plural(noun, report.records)
     );
-    let mut notes = Vec::new();
+    let mut notes: Vec<String> = detail.map(str::to_string).into_iter().collect();
     if report.duplicates > 0 {
-        notes.push(format!("{} duplicates dropped", thousands(report.duplicates)));
+        notes.push(format!(
+            "{} duplicates dropped",
+            thousands(report.duplicates)
+        ));
     }
     if report.records_skipped > 0 {
         notes.push(format!("{} skipped", thousands(report.records_skipped)));
@@ -368,7 +373,7 @@ pub fn thousands(n: u64) -> String {
     let digits = n.to_string();
     let mut out = String::with_capacity(digits.len() + digits.len() / 3);
     for (i, ch) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
             out.push(',');
         }
         out.push(ch);

@@ -81,12 +81,18 @@ fn binary_kind(bytes: &[u8]) -> Option<&'static str> {
         (b"\xFF\xD8\xFF", "a JPEG image"),
         (b"GIF8", "a GIF image"),
         (b"%PDF", "a PDF document"),
-        (b"PK\x03\x04", "a ZIP archive (extract it and load the files inside)"),
+        (
+            b"PK\x03\x04",
+            "a ZIP archive (extract it and load the files inside)",
+        ),
         (b"\x1f\x8b", "gzip inside gzip (decompress it once more)"),
         (b"BZh", "a bzip2 archive (decompress it first)"),
         (b"\xFD7zXZ\x00", "an xz archive (decompress it first)"),
         (b"\x28\xB5\x2F\xFD", "a zstd archive (decompress it first)"),
-        (b"PAR1", "a Parquet file (CloudTrail Lake exports must be JSON)"),
+        (
+            b"PAR1",
+            "a Parquet file (CloudTrail Lake exports must be JSON)",
+        ),
         (b"\x7FELF", "an executable"),
     ];
     if let Some((_, what)) = MAGIC.iter().find(|(magic, _)| bytes.starts_with(magic)) {
@@ -229,7 +235,13 @@ impl TopState {
             return parsed(FileKind::CloudTrailLog, records, "event", None, sink);
         }
         if let Some(records) = self.lookup_events {
-            return parsed(FileKind::CloudTrailLookupEvents, records, "event", None, sink);
+            return parsed(
+                FileKind::CloudTrailLookupEvents,
+                records,
+                "event",
+                None,
+                sink,
+            );
         }
         if self.single_event {
             return parsed(FileKind::CloudTrailEvent, 1, "event", None, sink);
@@ -242,7 +254,11 @@ impl TopState {
                 format!(
                     "{} DynamoDB {}",
                     thousands(items.dynamodb_tables),
-                    if items.dynamodb_tables == 1 { "table" } else { "tables" }
+                    if items.dynamodb_tables == 1 {
+                        "table"
+                    } else {
+                        "tables"
+                    }
                 )
             })
         };
@@ -270,7 +286,13 @@ impl TopState {
         if let Some(message_type) = &self.message_type {
             let items = self.config_item.unwrap_or_default();
             let detail = Some(message_type.clone());
-            return parsed(FileKind::ConfigNotification, items.count, "configuration item", detail, sink);
+            return parsed(
+                FileKind::ConfigNotification,
+                items.count,
+                "configuration item",
+                detail,
+                sink,
+            );
         }
         if self.table {
             return parsed(FileKind::DynamoDbDescribeTable, 1, "table", None, sink);
@@ -280,9 +302,21 @@ impl TopState {
         }
         if let Some(count) = self.results {
             return if self.query_info {
-                parsed(FileKind::ConfigSelectResourceConfig, count, "result", None, sink)
+                parsed(
+                    FileKind::ConfigSelectResourceConfig,
+                    count,
+                    "result",
+                    None,
+                    sink,
+                )
             } else {
-                parsed(FileKind::BackupProtectedResources, count, "protected resource", None, sink)
+                parsed(
+                    FileKind::BackupProtectedResources,
+                    count,
+                    "protected resource",
+                    None,
+                    sink,
+                )
             };
         }
         if let Some((kind, count, noun)) = self.counted {
@@ -330,7 +364,11 @@ impl TopState {
         let (kind, count, noun) = if self.array_tables > 0 {
             (FileKind::DynamoDbDescribeTable, self.array_tables, "table")
         } else if self.array_config.count > 0 {
-            (FileKind::ConfigHistory, self.array_config.count, "configuration item")
+            (
+                FileKind::ConfigHistory,
+                self.array_config.count,
+                "configuration item",
+            )
         } else if self.array_len == 0 {
             return Err(unrecognised("an empty JSON array: nothing to load"));
         } else {
@@ -376,14 +414,20 @@ impl<'de> Visitor<'de> for TopVisitor<'_, '_, '_> {
         let mut single = RawEvent::default();
         while let Some(Key(key)) = map.next_key()? {
             match &*key {
+                // Each container is marked before its value is read, so a file that fails
+                // halfway is still named by what it is.
                 "Records" => {
+                    state.records = Some(0);
                     state.records = Some(map.next_value_seed(RecordsSeed { sink: self.sink })?)
                 }
                 "Events" => {
-                    state.lookup_events =
-                        Some(map.next_value_seed(LookupSeed { sink: self.sink })?)
+                    state.lookup_events = Some(0);
+                    state.lookup_events = Some(map.next_value_seed(LookupSeed { sink: self.sink })?)
                 }
-                "configurationItems" => state.config_items = Some(map.next_value_seed(ItemsSeed)?),
+                "configurationItems" => {
+                    state.config_items = Some(Items::default());
+                    state.config_items = Some(map.next_value_seed(ItemsSeed)?)
+                }
                 "baseConfigurationItems" => {
                     state.base_config_items = Some(map.next_value_seed(ItemsSeed)?)
                 }
@@ -488,17 +532,29 @@ impl<'de> Visitor<'de> for TopVisitor<'_, '_, '_> {
 fn counted_kind(key: &str) -> Option<(FileKind, &'static str, bool)> {
     Some(match key {
         "TableNames" => (FileKind::DynamoDbListTables, "table", true),
-        "ContinuousBackupsDescription" => (FileKind::DynamoDbContinuousBackups, "table setting", false),
+        "ContinuousBackupsDescription" => {
+            (FileKind::DynamoDbContinuousBackups, "table setting", false)
+        }
         "TimeToLiveDescription" => (FileKind::DynamoDbTimeToLive, "table setting", false),
-        "KinesisDataStreamDestinations" => (FileKind::DynamoDbKinesisDestinations, "destination", true),
+        "KinesisDataStreamDestinations" => {
+            (FileKind::DynamoDbKinesisDestinations, "destination", true)
+        }
         "Policy" | "RevisionId" => (FileKind::DynamoDbResourcePolicy, "policy", false),
         "Tags" => (FileKind::DynamoDbTags, "tag", true),
         "ResourceTagMappingList" => (FileKind::TaggingGetResources, "resource", true),
-        "EventSourceMappings" => (FileKind::LambdaEventSourceMappings, "event source mapping", true),
+        "EventSourceMappings" => (
+            FileKind::LambdaEventSourceMappings,
+            "event source mapping",
+            true,
+        ),
         "KeyMetadata" => (FileKind::KmsDescribeKey, "key", false),
         "Aliases" => (FileKind::KmsListAliases, "alias", true),
         "Grants" => (FileKind::KmsListGrants, "grant", true),
-        "ScalableTargets" => (FileKind::AutoScalingScalableTargets, "scalable target", true),
+        "ScalableTargets" => (
+            FileKind::AutoScalingScalableTargets,
+            "scalable target",
+            true,
+        ),
         "EvaluationResults" => (FileKind::ConfigComplianceDetails, "evaluation result", true),
         "ComplianceByResources" => (FileKind::ConfigComplianceByResource, "resource", true),
         "ComplianceByConfigRules" => (FileKind::ConfigComplianceByRule, "rule", true),

@@ -1,0 +1,269 @@
+//! `ddb-lens`: the same core as the page, over files and folders on disk.
+//!
+//! ```text
+//! ddb-lens inspect PATH... [--json]   per-file rows and totals, as the page's file list shows them
+//! ddb-lens bench PATH...              ingest timing: events/s, MB/s, peak memory
+//! ```
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::time::Instant;
+
+use ddb_lens_core::ingest::thousands;
+use ddb_lens_core::{overview, FileReport, FileStatus, Limits, Loader, Overview, Totals};
+use serde::Serialize;
+
+const USAGE: &str = "usage:
+  ddb-lens inspect PATH... [--json]   list each export file with its kind, records, time range and status
+  ddb-lens bench PATH...              time ingest of the files (single thread) and print figures as JSON
+PATH is a file or a folder (read recursively, e.g. an AWSLogs/ download).";
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    match run(&args) {
+        Ok(code) => code,
+        Err(message) => {
+            eprintln!("ddb-lens: {message}\n\n{USAGE}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn run(args: &[String]) -> Result<ExitCode, String> {
+    let (command, rest) = args.split_first().ok_or("no command given")?;
+    let json = rest.iter().any(|a| a == "--json");
+    let paths: Vec<&String> = rest.iter().filter(|a| *a != "--json").collect();
+    if let Some(flag) = paths.iter().find(|a| a.starts_with("--")) {
+        return Err(format!("unknown option {flag}"));
+    }
+    if paths.is_empty() && command != "help" && command != "--help" {
+        return Err("no PATH given".into());
+    }
+    match command.as_str() {
+        "inspect" => inspect(&paths, json),
+        "bench" => bench(&paths),
+        "help" | "--help" | "-h" => {
+            println!("{USAGE}");
+            Ok(ExitCode::SUCCESS)
+        }
+        other => Err(format!("unknown command {other:?}")),
+    }
+}
+
+/// Every file under `paths`, folders walked recursively, each folder's entries sorted by name so
+/// the output is the same on every machine. Names are shown relative to the path given.
+fn collect_files(paths: &[&String]) -> Result<Vec<(String, PathBuf)>, String> {
+    let mut files = Vec::new();
+    for path in paths {
+        let root = Path::new(path.as_str());
+        let meta = std::fs::metadata(root).map_err(|e| format!("{path}: {e}"))?;
+        if meta.is_dir() {
+            walk(root, root, &mut files).map_err(|e| format!("{path}: {e}"))?;
+        } else {
+            files.push((path.to_string(), root.to_path_buf()));
+        }
+    }
+    Ok(files)
+}
+
+fn walk(root: &Path, dir: &Path, out: &mut Vec<(String, PathBuf)>) -> std::io::Result<()> {
+    let mut entries: Vec<_> = std::fs::read_dir(dir)?.collect::<Result<_, _>>()?;
+    entries.sort_by_key(|e| e.file_name());
+    for entry in entries {
+        let path = entry.path();
+        if entry.file_type()?.is_dir() {
+            walk(root, &path, out)?;
+        } else {
+            let name = match root.file_name() {
+                Some(base) => Path::new(base).join(path.strip_prefix(root).unwrap_or(&path)),
+                None => path.clone(),
+            };
+            out.push((name.to_string_lossy().replace('\\', "/"), path));
+        }
+    }
+    Ok(())
+}
+
+/// The `--json` output: documented in docs/cli.md.
+#[derive(Serialize)]
+struct InspectOutput<'a> {
+    files: &'a [FileReport],
+    totals: &'a Totals,
+    overview: &'a Overview,
+}
+
+fn inspect(paths: &[&String], json: bool) -> Result<ExitCode, String> {
+    let files = collect_files(paths)?;
+    let mut loader = Loader::new(Limits::default());
+    for (name, path) in &files {
+        // A file that cannot be read is reported like any other bad file, and the run goes on.
+        match std::fs::read(path) {
+            Ok(bytes) => {
+                loader.ingest(name, &bytes);
+            }
+            Err(err) => eprintln!("ddb-lens: {name}: cannot read: {err}"),
+        }
+    }
+    let totals = loader.totals();
+    let ov = overview(&loader);
+    let stdout = std::io::stdout();
+    let mut out = stdout.lock();
+    if json {
+        let output = InspectOutput {
+            files: loader.reports(),
+            totals: &totals,
+            overview: &ov,
+        };
+        let text = serde_json::to_string_pretty(&output).map_err(|e| e.to_string())?;
+        writeln!(out, "{text}").map_err(|e| e.to_string())?;
+    } else {
+        print_table(&mut out, loader.reports(), &totals, &ov).map_err(|e| e.to_string())?;
+    }
+    Ok(if totals.files_with_errors > 0 {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
+}
+
+fn print_table(
+    out: &mut impl Write,
+    reports: &[FileReport],
+    totals: &Totals,
+    ov: &Overview,
+) -> std::io::Result<()> {
+    writeln!(
+        out,
+        "{:<8} {:>10} {:>9}  {:<41}  FILE: KIND",
+        "STATUS", "SIZE", "RECORDS", "TIME RANGE"
+    )?;
+    for r in reports {
+        let status = match r.status {
+            FileStatus::Ok => "ok",
+            FileStatus::Warning => "warning",
+            FileStatus::Error => "error",
+        };
+        let range = match (&r.time_first, &r.time_last) {
+            (Some(a), Some(b)) => format!("{a} – {b}"),
+            _ => "-".to_string(),
+        };
+        writeln!(
+            out,
+            "{status:<8} {:>10} {:>9}  {range:<41}  {}: {}",
+            thousands(r.size_bytes),
+            thousands(r.records),
+            printable(&r.name),
+            printable(&r.summary)
+        )?;
+        for warning in &r.warnings {
+            writeln!(out, "{:<8} {}", "", printable(warning))?;
+        }
+    }
+    writeln!(
+        out,
+        "\n{} ({} ok, {} with warnings, {} with errors) · {} events · {} duplicates dropped · {} records skipped",
+        if totals.files == 1 { "1 file".to_string() } else { format!("{} files", thousands(totals.files)) },
+        thousands(totals.files_ok),
+        thousands(totals.files_with_warnings),
+        thousands(totals.files_with_errors),
+        thousands(totals.events),
+        thousands(totals.duplicates_dropped),
+        thousands(totals.records_skipped),
+    )?;
+    if let (Some(first), Some(last)) = (&ov.time_first, &ov.time_last) {
+        writeln!(out, "time span {first} – {last} ({})", ov.span_label)?;
+        let list = |counts: &[ddb_lens_core::Count]| {
+            counts
+                .iter()
+                .map(|c| format!("{} ({})", printable(&c.name), thousands(c.count)))
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
+        writeln!(out, "accounts: {}", list(&ov.accounts))?;
+        writeln!(out, "regions: {}", list(&ov.regions))?;
+        writeln!(out, "event sources: {}", list(&ov.event_sources))?;
+    }
+    Ok(())
+}
+
+/// Strings from an export are hostile: control characters (a terminal escape sequence in a
+/// user agent, say) are shown escaped, never sent to the terminal.
+fn printable(text: &str) -> String {
+    text.chars()
+        .flat_map(|c| {
+            if c.is_control() {
+                c.escape_default().collect::<Vec<_>>()
+            } else {
+                vec![c]
+            }
+        })
+        .collect()
+}
+
+/// Figures printed by `bench` (one JSON object).
+#[derive(Serialize)]
+struct BenchOutput {
+    files: u64,
+    events: u64,
+    compressed_bytes: u64,
+    uncompressed_bytes: u64,
+    read_secs: f64,
+    ingest_secs: f64,
+    events_per_sec: f64,
+    uncompressed_mb_per_sec: f64,
+    peak_rss_mib: f64,
+}
+
+fn bench(paths: &[&String]) -> Result<ExitCode, String> {
+    let files = collect_files(paths)?;
+    // Read everything first so the figure is ingest alone, as the page's is after the browser
+    // has the files.
+    let read_start = Instant::now();
+    let mut contents = Vec::with_capacity(files.len());
+    for (name, path) in &files {
+        contents.push((
+            name,
+            std::fs::read(path).map_err(|e| format!("{name}: {e}"))?,
+        ));
+    }
+    let read_secs = read_start.elapsed().as_secs_f64();
+    let start = Instant::now();
+    let mut loader = Loader::new(Limits::default());
+    for (name, bytes) in &contents {
+        loader.ingest(name, bytes);
+    }
+    let ov = overview(&loader);
+    let ingest_secs = start.elapsed().as_secs_f64();
+    let totals = loader.totals();
+    let output = BenchOutput {
+        files: totals.files,
+        events: ov.events,
+        compressed_bytes: totals.bytes,
+        uncompressed_bytes: totals.uncompressed_bytes,
+        read_secs,
+        ingest_secs,
+        events_per_sec: ov.events as f64 / ingest_secs,
+        uncompressed_mb_per_sec: totals.uncompressed_bytes as f64 / 1e6 / ingest_secs,
+        peak_rss_mib: peak_rss_mib(),
+    };
+    println!(
+        "{}",
+        serde_json::to_string(&output).map_err(|e| e.to_string())?
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Peak resident memory of this process (Linux; 0 elsewhere).
+fn peak_rss_mib() -> f64 {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|status| {
+            status
+                .lines()
+                .find(|l| l.starts_with("VmHWM:"))
+                .and_then(|l| l.split_whitespace().nth(1))
+                .and_then(|kb| kb.parse::<f64>().ok())
+        })
+        .map_or(0.0, |kb| kb / 1024.0)
+}
