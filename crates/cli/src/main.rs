@@ -2,7 +2,7 @@
 //!
 //! ```text
 //! ddb-lens inspect PATH... [--json]   per-file rows and totals, as the page's file list shows them
-//! ddb-lens bench PATH...              ingest timing: events/s, MB/s, peak memory
+//! ddb-lens bench PATH... [--threads N] ingest timing: events/s, MB/s, peak memory
 //! ```
 
 use std::io::Write;
@@ -16,7 +16,8 @@ use serde::Serialize;
 
 const USAGE: &str = "usage:
   ddb-lens inspect PATH... [--json]   list each export file with its kind, records, time range and status
-  ddb-lens bench PATH...              time ingest of the files (single thread) and print figures as JSON
+  ddb-lens bench PATH... [--threads N] time ingest of the files (parsing on N threads, default 1)
+                                      and print events/s, MB/s and peak memory as JSON
 PATH is a file or a folder (read recursively, e.g. an AWSLogs/ download).";
 
 fn main() -> ExitCode {
@@ -33,7 +34,22 @@ fn main() -> ExitCode {
 fn run(args: &[String]) -> Result<ExitCode, String> {
     let (command, rest) = args.split_first().ok_or("no command given")?;
     let json = rest.iter().any(|a| a == "--json");
-    let paths: Vec<&String> = rest.iter().filter(|a| *a != "--json").collect();
+    let mut threads = 1usize;
+    let mut paths: Vec<&String> = Vec::new();
+    let mut iter = rest.iter();
+    while let Some(arg) = iter.next() {
+        match arg.as_str() {
+            "--json" => {}
+            "--threads" => {
+                threads = iter
+                    .next()
+                    .and_then(|n| n.parse().ok())
+                    .filter(|&n| n >= 1)
+                    .ok_or("--threads needs a number of 1 or more")?;
+            }
+            _ => paths.push(arg),
+        }
+    }
     if let Some(flag) = paths.iter().find(|a| a.starts_with("--")) {
         return Err(format!("unknown option {flag}"));
     }
@@ -42,7 +58,7 @@ fn run(args: &[String]) -> Result<ExitCode, String> {
     }
     match command.as_str() {
         "inspect" => inspect(&paths, json),
-        "bench" => bench(&paths),
+        "bench" => bench(&paths, threads),
         "help" | "--help" | "-h" => {
             println!("{USAGE}");
             Ok(ExitCode::SUCCESS)
@@ -204,6 +220,7 @@ fn printable(text: &str) -> String {
 /// Figures printed by `bench` (one JSON object).
 #[derive(Serialize)]
 struct BenchOutput {
+    threads: usize,
     files: u64,
     events: u64,
     compressed_bytes: u64,
@@ -215,7 +232,7 @@ struct BenchOutput {
     peak_rss_mib: f64,
 }
 
-fn bench(paths: &[&String]) -> Result<ExitCode, String> {
+fn bench(paths: &[&String], threads: usize) -> Result<ExitCode, String> {
     let files = collect_files(paths)?;
     // Read everything first so the figure is ingest alone, as the page's is after the browser
     // has the files.
@@ -229,14 +246,12 @@ fn bench(paths: &[&String]) -> Result<ExitCode, String> {
     }
     let read_secs = read_start.elapsed().as_secs_f64();
     let start = Instant::now();
-    let mut loader = Loader::new(Limits::default());
-    for (name, bytes) in &contents {
-        loader.ingest(name, bytes);
-    }
+    let loader = ingest_parallel(&contents, threads);
     let ov = overview(&loader);
     let ingest_secs = start.elapsed().as_secs_f64();
     let totals = loader.totals();
     let output = BenchOutput {
+        threads,
         files: totals.files,
         events: ov.events,
         compressed_bytes: totals.bytes,
@@ -252,6 +267,46 @@ fn bench(paths: &[&String]) -> Result<ExitCode, String> {
         serde_json::to_string(&output).map_err(|e| e.to_string())?
     );
     Ok(ExitCode::SUCCESS)
+}
+
+/// Parses on `threads` threads (files dealt round-robin) and commits in file order, as the page
+/// does with its workers: the model is the same as a single-threaded load.
+fn ingest_parallel(contents: &[(&String, Vec<u8>)], threads: usize) -> Loader {
+    let mut loader = Loader::new(Limits::default());
+    if threads <= 1 {
+        for (name, bytes) in contents {
+            loader.ingest(name, bytes);
+        }
+        return loader;
+    }
+    let limits = loader.limits();
+    let (sender, receiver) = std::sync::mpsc::channel();
+    std::thread::scope(|scope| {
+        for worker in 0..threads {
+            let sender = sender.clone();
+            scope.spawn(move || {
+                for (index, (name, bytes)) in
+                    contents.iter().enumerate().skip(worker).step_by(threads)
+                {
+                    let parsed = ddb_lens_core::ingest::parse_file(name, bytes, &limits);
+                    if sender.send((index, parsed)).is_err() {
+                        return;
+                    }
+                }
+            });
+        }
+        drop(sender);
+        let mut pending = std::collections::BTreeMap::new();
+        let mut next = 0;
+        for (index, parsed) in receiver {
+            pending.insert(index, parsed);
+            while let Some(parsed) = pending.remove(&next) {
+                loader.commit(parsed);
+                next += 1;
+            }
+        }
+    });
+    loader
 }
 
 /// Peak resident memory of this process (Linux; 0 elsewhere).

@@ -9,12 +9,13 @@
 pub mod cloudtrail;
 pub mod decompress;
 pub mod sniff;
+pub mod wire;
 
 use std::collections::HashSet;
 
 use serde::{Deserialize, Serialize};
 
-use crate::model::{Event, Model};
+use crate::model::{Event, Model, Sym};
 use crate::time::format_iso_ms;
 
 /// Limits that protect the page from hostile input.
@@ -224,7 +225,48 @@ impl Loader {
 
     /// Load one file. Never fails: problems are in the returned report.
     pub fn ingest(&mut self, name: &str, bytes: &[u8]) -> FileReport {
-        let report = self.ingest_inner(name, bytes);
+        let parsed = parse_file(name, bytes, &self.limits);
+        self.commit(parsed)
+    }
+
+    /// The limits this loader parses with.
+    pub fn limits(&self) -> Limits {
+        self.limits
+    }
+
+    /// Adds a file parsed by [`parse_file`] (here or on another thread) to the model:
+    /// its strings are interned, its events de-duplicated against everything committed before.
+    /// Committing files in the same order gives the same model, whoever parsed them.
+    pub fn commit(&mut self, parsed: ParsedFile) -> FileReport {
+        let mut report = parsed.report;
+        if let Some(content) = parsed.content {
+            let file_index = self.model.files.len() as u32;
+            self.model.files.push(report.name.clone());
+            let remap: Vec<Sym> = content
+                .strings
+                .iter()
+                .map(|text| self.model.strings.intern(text))
+                .collect();
+            let (mut first, mut last) = (i64::MAX, i64::MIN);
+            self.model.events_unsorted.reserve(content.events.len());
+            for (event, &id) in content.events.iter().zip(&content.event_ids) {
+                if !self.seen_event_ids.insert(id) {
+                    report.duplicates += 1;
+                    continue;
+                }
+                first = first.min(event.time_ms);
+                last = last.max(event.time_ms);
+                self.model
+                    .events_unsorted
+                    .push(event.remapped(&remap, file_index));
+                report.events_added += 1;
+            }
+            if first <= last {
+                report.time_first = Some(format_iso_ms(first));
+                report.time_last = Some(format_iso_ms(last));
+            }
+            report.summary = summary(&report, &content.noun, content.detail.as_deref());
+        }
         let t = &mut self.totals;
         t.files += 1;
         t.bytes += report.size_bytes;
@@ -243,93 +285,105 @@ impl Loader {
         self.reports.push(report.clone());
         report
     }
+}
 
-    fn ingest_inner(&mut self, name: &str, bytes: &[u8]) -> FileReport {
-        let mut report = FileReport {
-            name: name.to_string(),
-            size_bytes: bytes.len() as u64,
-            gzip: false,
-            uncompressed_bytes: 0,
-            kind: FileKind::Unrecognised,
-            summary: String::new(),
-            records: 0,
-            events_added: 0,
-            duplicates: 0,
-            records_skipped: 0,
-            time_first: None,
-            time_last: None,
-            status: FileStatus::Error,
-            message: None,
-            warnings: Vec::new(),
-        };
-        let text = match decompress::decompress(bytes, self.limits.max_uncompressed_bytes) {
-            Ok(decoded) => decoded,
-            Err(err) => {
-                report.gzip = err.was_gzip();
-                report.message = Some(err.to_string());
-                report.summary = format!("Not loaded: {err}");
-                return report;
-            }
-        };
-        report.gzip = text.gzip;
-        report.uncompressed_bytes = text.bytes.len() as u64;
+/// One file parsed on its own, not yet part of any model: what [`Loader::commit`] needs.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ParsedFile {
+    /// The report so far; event counts, duplicates and the time range are filled in at commit.
+    pub report: FileReport,
+    /// What the file held, when it could be read.
+    pub content: Option<ParsedContent>,
+}
 
-        let file_index = self.model.files.len() as u32;
-        let events_before = self.model.events_unsorted.len();
-        let outcome = sniff::parse(&text.bytes, &mut self.model, file_index);
-        drop(text);
-        match outcome {
-            Err(err) => {
-                // A file that fails adds nothing: roll back whatever its records added.
-                self.model.events_unsorted.truncate(events_before);
-                report.kind = err.kind;
-                report.message = Some(err.message.clone());
-                report.summary = match err.kind {
-                    FileKind::Unrecognised => format!("Not recognised: {}", err.message),
-                    kind => format!("{}: not loaded: {}", kind.label(), err.message),
-                };
-            }
-            Ok(parsed) => {
-                report.kind = parsed.kind;
-                report.records = parsed.records;
-                report.records_skipped = parsed.warnings_total;
-                report.warnings = parsed.warnings;
-                self.model.files.push(name.to_string());
-                self.dedup_new_events(events_before, &parsed.event_ids, &mut report);
-                report.status = if report.records_skipped > 0 {
-                    FileStatus::Warning
-                } else {
-                    FileStatus::Ok
-                };
-                report.summary = summary(&report, parsed.noun, parsed.detail.as_deref());
+/// The events of one parsed file, their strings in a table of their own.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ParsedContent {
+    pub noun: String,
+    pub detail: Option<String>,
+    /// The file's distinct strings; the events' symbols index this table.
+    pub strings: Vec<String>,
+    /// Events whose symbols point into `strings`; `file` is 0.
+    pub events: Vec<Event>,
+    /// eventID key of each event, for de-duplication at commit.
+    pub event_ids: Vec<u128>,
+}
+
+/// Decompresses and parses one file without touching any shared state, so files can be parsed
+/// on several threads or workers and committed in order.
+pub fn parse_file(name: &str, bytes: &[u8], limits: &Limits) -> ParsedFile {
+    let mut report = FileReport {
+        name: name.to_string(),
+        size_bytes: bytes.len() as u64,
+        gzip: false,
+        uncompressed_bytes: 0,
+        kind: FileKind::Unrecognised,
+        summary: String::new(),
+        records: 0,
+        events_added: 0,
+        duplicates: 0,
+        records_skipped: 0,
+        time_first: None,
+        time_last: None,
+        status: FileStatus::Error,
+        message: None,
+        warnings: Vec::new(),
+    };
+    let text = match decompress::decompress(bytes, limits.max_uncompressed_bytes) {
+        Ok(decoded) => decoded,
+        Err(err) => {
+            report.gzip = err.was_gzip();
+            report.message = Some(err.to_string());
+            report.summary = format!("Not loaded: {err}");
+            return ParsedFile {
+                report,
+                content: None,
+            };
+        }
+    };
+    report.gzip = text.gzip;
+    report.uncompressed_bytes = text.bytes.len() as u64;
+
+    let mut local = Model::default();
+    let outcome = sniff::parse(&text.bytes, &mut local, 0);
+    drop(text);
+    match outcome {
+        Err(err) => {
+            // A file that fails adds nothing: its events are dropped with `local`.
+            report.kind = err.kind;
+            report.summary = match err.kind {
+                FileKind::Unrecognised => format!("Not recognised: {}", err.message),
+                kind => format!("{}: not loaded: {}", kind.label(), err.message),
+            };
+            report.message = Some(err.message);
+            ParsedFile {
+                report,
+                content: None,
             }
         }
-        report
-    }
-
-    /// Drops the new events whose eventID was seen before (in this file or an earlier one) and
-    /// fills the report's event counts and time range from what stays.
-    fn dedup_new_events(&mut self, from: usize, ids: &[u128], report: &mut FileReport) {
-        let events = &mut self.model.events_unsorted;
-        debug_assert_eq!(events.len() - from, ids.len());
-        let mut keep = from;
-        let (mut first, mut last) = (i64::MAX, i64::MIN);
-        for (offset, &id) in ids.iter().enumerate() {
-            let event: Event = events[from + offset];
-            if !self.seen_event_ids.insert(id) {
-                report.duplicates += 1;
-                continue;
+        Ok(parsed) => {
+            report.kind = parsed.kind;
+            report.records = parsed.records;
+            report.records_skipped = parsed.warnings_total;
+            report.warnings = parsed.warnings;
+            report.status = if report.records_skipped > 0 {
+                FileStatus::Warning
+            } else {
+                FileStatus::Ok
+            };
+            let strings = (0..local.strings.len())
+                .map(|i| local.strings.get(Sym(i as u32)).to_string())
+                .collect();
+            ParsedFile {
+                report,
+                content: Some(ParsedContent {
+                    noun: parsed.noun.to_string(),
+                    detail: parsed.detail,
+                    strings,
+                    events: local.events_unsorted,
+                    event_ids: parsed.event_ids,
+                }),
             }
-            first = first.min(event.time_ms);
-            last = last.max(event.time_ms);
-            events[keep] = event;
-            keep += 1;
-        }
-        events.truncate(keep);
-        report.events_added = (keep - from) as u64;
-        if first <= last {
-            report.time_first = Some(format_iso_ms(first));
-            report.time_last = Some(format_iso_ms(last));
         }
     }
 }

@@ -50,6 +50,30 @@ pub struct Event {
     pub record_index: u32,
 }
 
+impl Event {
+    /// This event with its symbols translated through `remap` (a file's own string table to
+    /// the shared one) and its file index set.
+    pub fn remapped(&self, remap: &[Sym], file: u32) -> Event {
+        let m = |sym: Sym| remap[sym.0 as usize];
+        Event {
+            event_source: m(self.event_source),
+            event_name: m(self.event_name),
+            region: m(self.region),
+            account: m(self.account),
+            principal: m(self.principal),
+            identity_type: m(self.identity_type),
+            invoked_by: m(self.invoked_by),
+            source_ip: m(self.source_ip),
+            user_agent: m(self.user_agent),
+            error_code: m(self.error_code),
+            event_type: m(self.event_type),
+            table: m(self.table),
+            file,
+            ..*self
+        }
+    }
+}
+
 /// Everything loaded so far: the events and the strings they point to.
 #[derive(Debug, Default)]
 pub struct Model {
