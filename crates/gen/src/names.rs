@@ -1,0 +1,175 @@
+//! Word lists the generator draws names from. All invented for this project.
+
+/// Table base names; `true` marks data a security reviewer would call sensitive.
+pub(crate) const TABLE_BASES: &[(&str, bool)] = &[
+    ("orders", false),
+    ("customers", true),
+    ("sessions", true),
+    ("payments-ledger", true),
+    ("inventory", false),
+    ("carts", false),
+    ("user-profiles", true),
+    ("audit-log", true),
+    ("feature-flags", false),
+    ("product-catalog", false),
+    ("shipments", false),
+    ("invoices", true),
+    ("notifications", false),
+    ("idempotency-keys", false),
+    ("rate-limits", false),
+    ("api-keys", true),
+    ("webhooks", false),
+    ("subscriptions", false),
+    ("refunds", true),
+    ("loyalty-points", false),
+    ("device-registry", false),
+    ("telemetry-events", false),
+    ("leaderboard", false),
+    ("chat-messages", true),
+    ("tenants", false),
+    ("entitlements", false),
+    ("price-history", false),
+    ("fraud-signals", true),
+    ("kyc-documents", true),
+    ("consent-records", true),
+    ("email-outbox", false),
+    ("job-queue", false),
+    ("distributed-locks", false),
+    ("terraform-state-lock", false),
+    ("config-store", false),
+    ("experiments", false),
+    ("clickstream", false),
+    ("recommendations", false),
+    ("reviews", false),
+    ("wishlists", false),
+    ("coupons", false),
+    ("gift-cards", true),
+    ("returns", false),
+    ("warehouse-slots", false),
+    ("delivery-routes", false),
+    ("drivers", true),
+    ("appointments", false),
+    ("patient-records", true),
+    ("card-tokens", true),
+    ("pii-vault", true),
+    ("password-reset-tokens", true),
+    ("oauth-clients", true),
+    ("access-grants", true),
+    ("billing-accounts", true),
+    ("tax-rates", false),
+    ("currency-rates", false),
+    ("import-jobs", false),
+    ("export-jobs", false),
+    ("media-metadata", false),
+    ("geo-index", false),
+    ("store-locations", false),
+    ("support-tickets", true),
+    ("workflow-state", false),
+    ("saga-log", false),
+    ("outbox-events", false),
+    ("dead-letters", false),
+    ("model-features", false),
+    ("ab-assignments", false),
+    ("quotas", false),
+    ("usage-metering", false),
+];
+
+pub(crate) const SERVICES: &[&str] = &[
+    "checkout",
+    "identity",
+    "fulfilment",
+    "billing",
+    "growth",
+    "platform",
+    "data",
+    "search",
+    "mobile",
+];
+
+pub(crate) const HUMANS: &[&str] = &[
+    "alice.nguyen",
+    "bob.smith",
+    "carlos.mendez",
+    "dana.okafor",
+    "erik.lund",
+    "fatima.zahra",
+    "gwen.li",
+    "hiro.tanaka",
+    "ines.costa",
+    "jamal.wright",
+    "kate.obrien",
+    "luis.fernandez",
+    "mei.chen",
+    "noah.becker",
+];
+
+pub(crate) const SERVICE_USERS: &[&str] = &[
+    "ci-deploy",
+    "legacy-etl",
+    "jenkins",
+    "svc-reporting",
+    "backup-script",
+    "tableau-sync",
+];
+
+pub(crate) const SUSPICIOUS_USERS: &[&str] = &["temp-contractor", "test", "old-migration-user"];
+
+pub(crate) const SSO_PERMISSION_SETS: &[&str] = &[
+    "AdministratorAccess",
+    "PowerUserAccess",
+    "ReadOnlyAccess",
+    "DataEngineer",
+];
+
+pub(crate) const APP_COMPONENTS: &[&str] = &[
+    "api",
+    "worker",
+    "consumer",
+    "scheduler",
+    "graphql",
+    "backend",
+    "sync",
+    "indexer",
+];
+
+pub(crate) const EMAIL_DOMAIN: &str = "example.com";
+
+/// Attribute names written by PutItem/UpdateItem beside the key.
+pub(crate) const ITEM_ATTRIBUTES: &[&str] = &[
+    "status",
+    "updatedAt",
+    "createdAt",
+    "amount",
+    "currency",
+    "email",
+    "payload",
+    "version",
+    "expiresAt",
+    "owner",
+    "region",
+    "total",
+    "items",
+    "note",
+    "lastSeen",
+];
+
+pub(crate) const S3_BUCKETS: &[&str] = &[
+    "app-artifacts",
+    "data-lake-raw",
+    "ddb-exports",
+    "cloudtrail-logs",
+    "static-assets",
+    "config-delivery",
+    "backups",
+];
+
+pub(crate) const EC2_DESCRIBES: &[&str] = &[
+    "DescribeInstances",
+    "DescribeSecurityGroups",
+    "DescribeVpcs",
+    "DescribeSubnets",
+    "DescribeRegions",
+    "DescribeVolumes",
+    "DescribeNetworkInterfaces",
+    "DescribeVpcEndpoints",
+];
