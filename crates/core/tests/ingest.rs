@@ -140,11 +140,8 @@ fn single_event_object() {
     assert_eq!(names(&loader), ["GetRecords"]);
     let model = loader.model();
     let event = model.events_unsorted[0];
-    assert_eq!(
-        model.str(event.event_source),
-        "streams.dynamodb.amazonaws.com"
-    );
     assert_eq!(model.str(event.invoked_by), "lambda.amazonaws.com");
+    assert_eq!(model.str(event.table), "orders", "from the stream ARN");
 }
 
 #[test]
@@ -448,6 +445,7 @@ fn overview_counts_accounts_regions_and_sources() {
         ]
     );
     assert_eq!(ov.event_sources[0].name, "dynamodb.amazonaws.com");
+    assert_eq!(ov.event_sources[0].count, 7);
     assert_eq!(ov.bucket_label, "15 minutes");
     assert_eq!(ov.buckets.iter().map(|b| b.count).sum::<u64>(), 8);
 }
