@@ -11,7 +11,7 @@ pub mod decompress;
 pub mod sniff;
 pub mod wire;
 
-use std::collections::HashSet;
+use rustc_hash::FxHashSet;
 
 use serde::{Deserialize, Serialize};
 
@@ -192,7 +192,8 @@ pub struct Totals {
 pub struct Loader {
     limits: Limits,
     model: Model,
-    seen_event_ids: HashSet<u128>,
+    /// eventID keys are UUIDs (random bits): FxHash is as good as SipHash here and ~4x cheaper.
+    seen_event_ids: FxHashSet<u128>,
     totals: Totals,
     reports: Vec<FileReport>,
 }
