@@ -1,0 +1,483 @@
+//! The ingest worker: owns the core's [`Loader`] off the page's thread and runs one command at a
+//! time.
+//!
+//! A load reads file *n + 1* (`Blob.arrayBuffer()`, done by the browser off this thread) while
+//! the core parses file *n*. Between files the worker yields a real task (a `MessageChannel`
+//! round trip, which unlike `setTimeout(0)` is not clamped to 4 ms), so a `cancel` command sent
+//! by the page is seen before the next file starts.
+//!
+//! A list of files may arrive in chunks (`load`, then `load_more`): the load starts with the
+//! first chunk and waits for the next one only if it runs out of files before it arrives.
+//!
+//! Only reports, progress and summaries are posted back; the bytes stay here.
+
+use std::cell::{Cell, RefCell};
+use std::collections::VecDeque;
+use std::rc::Rc;
+
+use ddb_lens_core::{overview, timeline_svg, FileKind, FileReport, FileStatus, Limits, Loader};
+use js_sys::{Function, Promise, Uint8Array};
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+use wasm_bindgen_futures::{spawn_local, JsFuture};
+use web_sys::{DedicatedWorkerGlobalScope, MessageChannel, MessageEvent, WorkerGlobalScope};
+
+use crate::protocol::{Command, Done, Event, Progress};
+
+/// Size of the timeline chart the worker draws, in CSS pixels (the page scales it to fit).
+pub const TIMELINE_WIDTH_PX: u32 = 900;
+pub const TIMELINE_HEIGHT_PX: u32 = 260;
+
+/// Progress messages are posted at most this often (and always after the last file).
+const PROGRESS_INTERVAL_MS: f64 = 50.0;
+
+/// Starts the worker: listens for commands and tells the page it is ready.
+///
+/// Call once, from the worker binary's `main`.
+pub fn start() {
+    std::panic::set_hook(Box::new(report_panic));
+    let scope: DedicatedWorkerGlobalScope = js_sys::global().unchecked_into();
+    let worker = match IngestWorker::new(scope.clone()) {
+        Ok(worker) => Rc::new(worker),
+        Err(err) => {
+            web_sys::console::error_2(&"ddb-lens worker could not start:".into(), &err);
+            return;
+        }
+    };
+    let on_message = Closure::<dyn FnMut(MessageEvent)>::new(move |event: MessageEvent| {
+        IngestWorker::on_message(&worker, &event.data());
+    });
+    scope.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
+    // The handler lives as long as the worker.
+    on_message.forget();
+    post(&scope, &Event::Ready);
+}
+
+thread_local! {
+    /// The file the core is reading, named in the report of a panic.
+    static CURRENT_FILE: RefCell<String> = const { RefCell::new(String::new()) };
+}
+
+/// A panic is a bug, and with `panic = "abort"` it ends the worker: log it, and tell the page
+/// which file it was reading, so the user can report it and load the rest without that file.
+fn report_panic(info: &std::panic::PanicHookInfo) {
+    console_error_panic_hook::hook(info);
+    let file = CURRENT_FILE.with_borrow(Clone::clone);
+    let message = if file.is_empty() {
+        format!("internal error: {info}")
+    } else {
+        format!("internal error while reading {file}: {info}")
+    };
+    post(&js_sys::global().unchecked_into(), &Event::Failed(message));
+}
+
+struct IngestWorker {
+    scope: DedicatedWorkerGlobalScope,
+    loader: RefCell<Loader>,
+    queue: RefCell<VecDeque<(Task, f64)>>,
+    /// The load whose later chunks are still to come.
+    receiving: RefCell<Option<Rc<Job>>>,
+    running: Cell<bool>,
+    cancel_requested: Cell<bool>,
+    yielder: Yielder,
+}
+
+/// What the worker runs, one at a time, in the order asked.
+enum Task {
+    Load(Rc<Job>),
+    Sample,
+    Clear,
+}
+
+/// The files of one load: those not read yet, and whether the page will send more.
+struct Job {
+    sources: RefCell<VecDeque<Source>>,
+    more_expected: Cell<bool>,
+    files_total: u64,
+    bytes_total: Cell<u64>,
+    /// Wakes a load waiting for the next chunk.
+    wake: Waker,
+}
+
+impl Job {
+    fn new(files_total: u64) -> Job {
+        Job {
+            sources: RefCell::default(),
+            more_expected: Cell::new(false),
+            files_total,
+            bytes_total: Cell::new(0),
+            wake: Waker::default(),
+        }
+    }
+
+    fn add(&self, files: Vec<web_sys::File>, names: Vec<String>, more: bool) {
+        let mut sources = self.sources.borrow_mut();
+        for (file, name) in files.into_iter().zip(names) {
+            let source = Source::Blob { name, file };
+            self.bytes_total
+                .set(self.bytes_total.get() + source.size_bytes());
+            sources.push_back(source);
+        }
+        self.more_expected.set(more);
+        self.wake.wake();
+    }
+
+    fn next_read(&self) -> Option<Reading> {
+        self.sources
+            .borrow_mut()
+            .pop_front()
+            .map(Source::start_read)
+    }
+}
+
+impl IngestWorker {
+    fn new(scope: DedicatedWorkerGlobalScope) -> Result<Self, JsValue> {
+        Ok(IngestWorker {
+            scope,
+            loader: RefCell::new(Loader::new(Limits::default())),
+            queue: RefCell::new(VecDeque::new()),
+            receiving: RefCell::new(None),
+            running: Cell::new(false),
+            cancel_requested: Cell::new(false),
+            yielder: Yielder::new()?,
+        })
+    }
+
+    fn on_message(this: &Rc<Self>, data: &JsValue) {
+        let command = match Command::from_js(data) {
+            Ok(command) => command,
+            Err(err) => {
+                web_sys::console::error_1(&format!("ddb-lens worker: {err}").into());
+                return;
+            }
+        };
+        let task = match command {
+            Command::Cancel => {
+                this.cancel_requested.set(true);
+                // A load waiting for its next chunk stops now.
+                if let Some(job) = this.receiving.borrow_mut().take() {
+                    job.more_expected.set(false);
+                    job.wake.wake();
+                }
+                return;
+            }
+            Command::LoadMore { files, names, more } => {
+                let mut receiving = this.receiving.borrow_mut();
+                // Chunks after a cancel find no load to join: they are dropped.
+                if let Some(job) = receiving.as_ref() {
+                    job.add(files, names, more);
+                    if !more {
+                        *receiving = None;
+                    }
+                }
+                return;
+            }
+            Command::Load {
+                files,
+                names,
+                files_total,
+                more,
+            } => {
+                let job = Rc::new(Job::new(files_total));
+                job.add(files, names, more);
+                *this.receiving.borrow_mut() = more.then(|| job.clone());
+                Task::Load(job)
+            }
+            Command::Sample => Task::Sample,
+            Command::Clear => Task::Clear,
+        };
+        if matches!(task, Task::Load(_) | Task::Sample) {
+            // A cancel applies to loads already asked for, not to this new one.
+            this.cancel_requested.set(false);
+        }
+        this.queue.borrow_mut().push_back((task, now_ms()));
+        if !this.running.get() {
+            this.running.set(true);
+            spawn_local(Self::drain(this.clone()));
+        }
+    }
+
+    async fn drain(this: Rc<Self>) {
+        loop {
+            let next = this.queue.borrow_mut().pop_front();
+            let Some((task, received_ms)) = next else {
+                break;
+            };
+            match task {
+                Task::Load(job) => this.load(&job, received_ms).await,
+                Task::Sample => {
+                    let files = ddb_lens_gen::sample_files();
+                    let job = Job::new(files.len() as u64);
+                    for (name, bytes) in files {
+                        job.bytes_total
+                            .set(job.bytes_total.get() + bytes.len() as u64);
+                        job.sources
+                            .borrow_mut()
+                            .push_back(Source::Bytes { name, bytes });
+                    }
+                    this.load(&job, received_ms).await;
+                }
+                Task::Clear => {
+                    this.loader.borrow_mut().clear();
+                    this.post_done(false, 0, received_ms);
+                }
+            }
+        }
+        this.running.set(false);
+    }
+
+    async fn load(&self, job: &Job, started_ms: f64) {
+        let mut progress = Progress {
+            files_total: job.files_total,
+            bytes_total: job.bytes_total.get(),
+            ..Progress::default()
+        };
+        self.post_progress(progress);
+        let mut last_progress_ms = now_ms();
+
+        let mut next = job.next_read();
+        loop {
+            let Some(reading) = next.take() else {
+                if job.more_expected.get() && !self.cancel_requested.get() {
+                    job.wake.wait().await;
+                    next = job.next_read();
+                    continue;
+                }
+                break;
+            };
+            let (name, size_bytes, bytes) = reading.finish().await;
+            // Start reading the next file while the core parses this one.
+            next = job.next_read();
+            let report = match bytes {
+                Ok(bytes) => {
+                    CURRENT_FILE.with_borrow_mut(|current| current.clone_from(&name));
+                    let report = self.loader.borrow_mut().ingest(&name, &bytes);
+                    CURRENT_FILE.with_borrow_mut(String::clear);
+                    report
+                }
+                Err(message) => unreadable(name, size_bytes, message),
+            };
+            post(&self.scope, &Event::File(Box::new(report)));
+            progress.files_done += 1;
+            progress.bytes_done += size_bytes;
+            progress.bytes_total = job.bytes_total.get();
+
+            let last = next.is_none() && !job.more_expected.get();
+            if last || now_ms() - last_progress_ms >= PROGRESS_INTERVAL_MS {
+                self.post_progress(progress);
+                last_progress_ms = now_ms();
+            }
+            if last {
+                break;
+            }
+            self.yielder.yield_now().await;
+            if self.cancel_requested.get() {
+                break;
+            }
+        }
+        let files_not_loaded = job.files_total.saturating_sub(progress.files_done);
+        if files_not_loaded > 0 {
+            self.post_progress(progress);
+        }
+        self.cancel_requested.set(false);
+        self.post_done(files_not_loaded > 0, files_not_loaded, started_ms);
+    }
+
+    fn post_progress(&self, progress: Progress) {
+        let totals = self.loader.borrow().totals();
+        post(&self.scope, &Event::Progress { progress, totals });
+    }
+
+    fn post_done(&self, cancelled: bool, files_not_loaded: u64, started_ms: f64) {
+        let loader = self.loader.borrow();
+        let overview = overview(&loader);
+        let timeline_svg = if overview.events > 0 {
+            timeline_svg(&overview, TIMELINE_WIDTH_PX, TIMELINE_HEIGHT_PX)
+        } else {
+            String::new()
+        };
+        let done = Done {
+            cancelled,
+            files_not_loaded,
+            elapsed_ms: now_ms() - started_ms,
+            totals: loader.totals(),
+            overview,
+            timeline_svg,
+        };
+        post(&self.scope, &Event::Done(Box::new(done)));
+    }
+}
+
+/// A file to load: a `File` the user gave, or bytes the worker made (the sample).
+enum Source {
+    Blob { name: String, file: web_sys::File },
+    Bytes { name: String, bytes: Vec<u8> },
+}
+
+/// A file whose read has started.
+enum Reading {
+    Blob {
+        name: String,
+        size_bytes: u64,
+        bytes: JsFuture,
+    },
+    Bytes {
+        name: String,
+        bytes: Vec<u8>,
+    },
+}
+
+impl Source {
+    fn size_bytes(&self) -> u64 {
+        match self {
+            Source::Blob { file, .. } => file.size() as u64,
+            Source::Bytes { bytes, .. } => bytes.len() as u64,
+        }
+    }
+
+    fn start_read(self) -> Reading {
+        match self {
+            Source::Blob { name, file } => Reading::Blob {
+                name,
+                size_bytes: file.size() as u64,
+                bytes: JsFuture::from(file.array_buffer()),
+            },
+            Source::Bytes { name, bytes } => Reading::Bytes { name, bytes },
+        }
+    }
+}
+
+impl Reading {
+    /// The file's name, size and bytes, or why they could not be read.
+    async fn finish(self) -> (String, u64, Result<Vec<u8>, String>) {
+        match self {
+            Reading::Blob {
+                name,
+                size_bytes,
+                bytes,
+            } => {
+                let bytes = match bytes.await {
+                    Ok(buffer) => Ok(Uint8Array::new(&buffer).to_vec()),
+                    Err(err) => Err(js_error_text(&err)),
+                };
+                (name, size_bytes, bytes)
+            }
+            Reading::Bytes { name, bytes } => {
+                let size_bytes = bytes.len() as u64;
+                (name, size_bytes, Ok(bytes))
+            }
+        }
+    }
+}
+
+/// The report of a file the browser could not read (moved, deleted or not permitted since it
+/// was picked). The core never saw it, so it is not in the loader's totals.
+fn unreadable(name: String, size_bytes: u64, reason: String) -> FileReport {
+    let message = format!("could not read the file: {reason}");
+    FileReport {
+        name,
+        size_bytes,
+        gzip: false,
+        uncompressed_bytes: 0,
+        kind: FileKind::Unrecognised,
+        summary: format!("Not loaded: {message}"),
+        records: 0,
+        events_added: 0,
+        duplicates: 0,
+        records_skipped: 0,
+        time_first: None,
+        time_last: None,
+        status: FileStatus::Error,
+        message: Some(message),
+        warnings: Vec::new(),
+    }
+}
+
+fn js_error_text(err: &JsValue) -> String {
+    err.dyn_ref::<js_sys::Error>()
+        .map(|err| String::from(err.message()))
+        .or_else(|| err.as_string())
+        .unwrap_or_else(|| "unknown error".to_string())
+}
+
+fn post(scope: &DedicatedWorkerGlobalScope, event: &Event) {
+    if let Err(err) = scope.post_message(&event.to_js()) {
+        web_sys::console::error_2(&"ddb-lens worker could not post:".into(), &err);
+    }
+}
+
+fn now_ms() -> f64 {
+    js_sys::global()
+        .unchecked_into::<WorkerGlobalScope>()
+        .performance()
+        .map(|performance| performance.now())
+        .unwrap_or_else(js_sys::Date::now)
+}
+
+/// Lets a load wait for the page's next chunk: `wait` resolves at the next `wake` (or at once
+/// if a `wake` came since the last `wait`).
+#[derive(Default)]
+struct Waker {
+    resolve: RefCell<Option<Function>>,
+    woken: Cell<bool>,
+}
+
+impl Waker {
+    fn wake(&self) {
+        match self.resolve.borrow_mut().take() {
+            Some(resolve) => {
+                let _ = resolve.call0(&JsValue::UNDEFINED);
+            }
+            None => self.woken.set(true),
+        }
+    }
+
+    async fn wait(&self) {
+        if self.woken.replace(false) {
+            return;
+        }
+        let promise = Promise::new(&mut |resolve, _reject| {
+            *self.resolve.borrow_mut() = Some(resolve);
+        });
+        let _ = JsFuture::from(promise).await;
+    }
+}
+
+/// Yields to the worker's event loop: resolves after one `MessageChannel` round trip, which
+/// queues a task (so pending `message` events run first) without timer clamping.
+struct Yielder {
+    channel: MessageChannel,
+    pending: Rc<RefCell<Option<Function>>>,
+    _on_message: Closure<dyn FnMut()>,
+}
+
+impl Yielder {
+    fn new() -> Result<Self, JsValue> {
+        let channel = MessageChannel::new()?;
+        let pending: Rc<RefCell<Option<Function>>> = Rc::default();
+        let resolve_pending = pending.clone();
+        let on_message = Closure::<dyn FnMut()>::new(move || {
+            if let Some(resolve) = resolve_pending.borrow_mut().take() {
+                let _ = resolve.call0(&JsValue::UNDEFINED);
+            }
+        });
+        channel
+            .port1()
+            .set_onmessage(Some(on_message.as_ref().unchecked_ref()));
+        Ok(Yielder {
+            channel,
+            pending,
+            _on_message: on_message,
+        })
+    }
+
+    async fn yield_now(&self) {
+        let promise = Promise::new(&mut |resolve, _reject| {
+            *self.pending.borrow_mut() = Some(resolve);
+        });
+        if self.channel.port2().post_message(&JsValue::NULL).is_err() {
+            return;
+        }
+        let _ = JsFuture::from(promise).await;
+    }
+}

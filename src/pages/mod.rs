@@ -1,0 +1,5 @@
+//! One module per view of the app.
+
+pub mod load;
+
+pub use load::LoadPage;

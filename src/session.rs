@@ -1,0 +1,357 @@
+//! The page's loading session: what the worker has reported, as signals the views read, and the
+//! commands the controls send.
+//!
+//! File reports arrive one message per file. They are buffered and added to the table with a
+//! progress message at most every 400 ms, and with the done message: each update of a table of
+//! thousands of rows costs a layout of all of them, and the page shares two cores with the
+//! worker.
+
+use std::sync::Arc;
+
+use ddb_lens_core::{FileReport, Overview, Totals};
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use wasm_bindgen::JsCast;
+use wasm_bindgen_futures::JsFuture;
+
+use crate::dropped::PickedFile;
+use crate::protocol::{Command, Done, Event, Progress};
+use crate::worker_client::{WorkerClient, WorkerError};
+
+/// Files per load message. Posting a `File` costs about 0.15 ms in Chromium (it stats the
+/// file), so a chunk keeps the page busy for some 40 ms at most.
+const FILES_PER_MESSAGE: usize = 256;
+
+/// While loading, new rows join the table at most this often.
+const TABLE_REFRESH_MS: f64 = 400.0;
+
+/// Where the session is; the value of `#load-status[data-state]`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Phase {
+    /// Nothing loaded, or cleared.
+    #[default]
+    Idle,
+    Loading,
+    Done,
+    Cancelled,
+    /// The worker failed; the session's `error` says how.
+    Error,
+}
+
+impl Phase {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Phase::Idle => "idle",
+            Phase::Loading => "loading",
+            Phase::Done => "done",
+            Phase::Cancelled => "cancelled",
+            Phase::Error => "error",
+        }
+    }
+}
+
+/// One row of the file table. `id` is unique in the session (the same name can be loaded twice).
+#[derive(Debug, Clone, PartialEq)]
+pub struct FileRow {
+    pub id: u64,
+    pub report: Arc<FileReport>,
+}
+
+/// The overview of everything loaded and its timeline chart, as of the last finished load.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Analysis {
+    pub overview: Overview,
+    /// SVG markup drawn by the core (numbers and dates only); empty when there are no events.
+    pub timeline_svg: String,
+}
+
+/// The session's signals and its link to the worker. `Copy`: handlers capture it freely.
+#[derive(Clone, Copy)]
+pub struct Session {
+    pub phase: RwSignal<Phase>,
+    /// Sorted by file name, then load order.
+    pub rows: RwSignal<Vec<FileRow>>,
+    pub progress: RwSignal<Progress>,
+    pub totals: RwSignal<Totals>,
+    pub analysis: RwSignal<Option<Analysis>>,
+    /// Of the last finished load.
+    pub elapsed_ms: RwSignal<Option<f64>>,
+    /// Files a cancelled load did not read.
+    pub files_not_loaded: RwSignal<u64>,
+    /// Why the worker failed, or why dropped items could not be read.
+    pub error: RwSignal<Option<String>>,
+    pending: StoredValue<Vec<FileReport>>,
+    /// Set by Cancel: the chunks of the load not sent yet stay unsent.
+    stop_sending: StoredValue<bool>,
+    last_flush_ms: StoredValue<f64>,
+    /// Set when the worker was replaced: the table shows files the new one never loaded.
+    reset_on_next_load: StoredValue<bool>,
+    next_row_id: StoredValue<u64>,
+    client: StoredValue<Option<WorkerClient>, LocalStorage>,
+}
+
+impl Default for Session {
+    fn default() -> Self {
+        Session::new()
+    }
+}
+
+impl Session {
+    /// A session with no worker yet: [`Session::connect`] starts one. Tests apply events
+    /// directly.
+    pub fn new() -> Session {
+        Session {
+            phase: RwSignal::new(Phase::Idle),
+            rows: RwSignal::new(Vec::new()),
+            progress: RwSignal::new(Progress::default()),
+            totals: RwSignal::new(Totals::default()),
+            analysis: RwSignal::new(None),
+            elapsed_ms: RwSignal::new(None),
+            files_not_loaded: RwSignal::new(0),
+            error: RwSignal::new(None),
+            pending: StoredValue::new(Vec::new()),
+            stop_sending: StoredValue::new(false),
+            last_flush_ms: StoredValue::new(f64::NEG_INFINITY),
+            reset_on_next_load: StoredValue::new(false),
+            next_row_id: StoredValue::new(0),
+            client: StoredValue::new_local(None),
+        }
+    }
+
+    /// Starts the ingest worker and routes its events into this session.
+    pub fn connect(self) {
+        match WorkerClient::spawn(move |event| self.apply(event)) {
+            Ok(client) => self.client.set_value(Some(client)),
+            Err(err) => self.fail(err),
+        }
+    }
+
+    pub fn is_loading(self) -> bool {
+        self.phase.get() == Phase::Loading
+    }
+
+    /// Loads files, sorted by name so that the same files give the same result whatever order
+    /// the browser listed them in (the first of two copies of an event keeps it).
+    pub fn load_files(self, mut files: Vec<PickedFile>) {
+        if files.is_empty() || self.phase.get_untracked() == Phase::Loading {
+            return;
+        }
+        files.sort_by(|a, b| a.name.cmp(&b.name));
+        // Bytes are counted by the worker: `File.size` can cost a synchronous stat per file
+        // (0.15 ms each in Chromium for picked files), too slow here for thousands of files.
+        let progress = Progress {
+            files_total: files.len() as u64,
+            ..Progress::default()
+        };
+        let mut chunks: Vec<(Vec<web_sys::File>, Vec<String>)> = files
+            .chunks(FILES_PER_MESSAGE)
+            .map(|chunk| {
+                chunk
+                    .iter()
+                    .map(|picked| (picked.file.clone(), picked.name.clone()))
+                    .unzip()
+            })
+            .collect();
+        let rest = chunks.split_off(1);
+        let Some((files, names)) = chunks.pop() else {
+            return;
+        };
+        self.stop_sending.set_value(false);
+        self.start(
+            progress,
+            Command::Load {
+                files,
+                names,
+                files_total: progress.files_total,
+                more: !rest.is_empty(),
+            },
+        );
+        if rest.is_empty() {
+            return;
+        }
+        // One chunk per task, so the page answers between them.
+        spawn_local(async move {
+            let last = rest.len() - 1;
+            for (index, (files, names)) in rest.into_iter().enumerate() {
+                next_task().await;
+                if self.stop_sending.get_value() {
+                    break;
+                }
+                self.send(&Command::LoadMore {
+                    files,
+                    names,
+                    more: index < last,
+                });
+            }
+        });
+    }
+
+    /// Loads the built-in sample.
+    pub fn load_sample(self) {
+        if self.phase.get_untracked() == Phase::Loading {
+            return;
+        }
+        self.start(Progress::default(), Command::Sample);
+    }
+
+    pub fn cancel(self) {
+        if self.phase.get_untracked() == Phase::Loading {
+            self.stop_sending.set_value(true);
+            self.send(&Command::Cancel);
+        }
+    }
+
+    /// Forgets everything loaded, here and in the worker.
+    pub fn clear(self) {
+        if self.phase.get_untracked() == Phase::Loading {
+            return;
+        }
+        self.send(&Command::Clear);
+        self.reset_on_next_load.set_value(false);
+        self.pending.update_value(Vec::clear);
+        self.rows.set(Vec::new());
+        self.totals.set(Totals::default());
+        self.progress.set(Progress::default());
+        self.analysis.set(None);
+        self.elapsed_ms.set(None);
+        self.files_not_loaded.set(0);
+        self.error.set(None);
+        self.phase.set(Phase::Idle);
+    }
+
+    /// Shows a problem that is not the worker's (e.g. a dropped folder that cannot be read).
+    pub fn report_problem(self, message: String) {
+        self.error.set(Some(message));
+    }
+
+    /// Applies one worker event.
+    pub fn apply(self, event: Result<Event, WorkerError>) {
+        match event {
+            Ok(Event::Ready) => {}
+            Ok(Event::File(report)) => self.pending.update_value(|pending| pending.push(*report)),
+            Ok(Event::Progress { progress, totals }) => {
+                // The bar and totals follow every progress message; the table, whose every
+                // update costs a layout of all its rows, at most every TABLE_REFRESH_MS.
+                let now = now_ms();
+                if now - self.last_flush_ms.get_value() >= TABLE_REFRESH_MS {
+                    self.flush();
+                    self.last_flush_ms.set_value(now);
+                }
+                self.progress.set(progress);
+                self.totals.set(totals);
+            }
+            Ok(Event::Done(done)) => self.finish(*done),
+            Ok(Event::Failed(message)) => self.fail(WorkerError::Failed(message)),
+            Err(err) => self.fail(err),
+        }
+    }
+
+    fn start(self, progress: Progress, command: Command) {
+        if self.reset_on_next_load.get_value() {
+            self.reset_on_next_load.set_value(false);
+            self.pending.update_value(Vec::clear);
+            self.rows.set(Vec::new());
+            self.totals.set(Totals::default());
+        }
+        // The first rows of a load show at once.
+        self.last_flush_ms.set_value(f64::NEG_INFINITY);
+        self.progress.set(progress);
+        self.analysis.set(None);
+        self.elapsed_ms.set(None);
+        self.files_not_loaded.set(0);
+        self.error.set(None);
+        self.phase.set(Phase::Loading);
+        self.send(&command);
+    }
+
+    fn finish(self, done: Done) {
+        self.flush();
+        self.totals.set(done.totals);
+        // The done message of a clear finds the page idle already: nothing to show.
+        if self.phase.get_untracked() == Phase::Idle {
+            return;
+        }
+        self.files_not_loaded.set(done.files_not_loaded);
+        self.elapsed_ms.set(Some(done.elapsed_ms));
+        self.analysis.set(Some(Analysis {
+            overview: done.overview,
+            timeline_svg: done.timeline_svg,
+        }));
+        self.phase.set(if done.cancelled {
+            Phase::Cancelled
+        } else {
+            Phase::Done
+        });
+    }
+
+    /// The worker stopped: show why, and start a fresh one. Its loader starts empty, so the
+    /// next load starts from an empty table too.
+    fn fail(self, err: WorkerError) {
+        self.flush();
+        self.stop_sending.set_value(true);
+        // A worker that failed to start would fail again; one that crashed is replaced once per
+        // failure (its "failed" message and its error event count as one).
+        if self.phase.get_untracked() != Phase::Error {
+            self.error.set(Some(err.to_string()));
+            self.phase.set(Phase::Error);
+            self.reset_on_next_load.set_value(true);
+            if !matches!(err, WorkerError::Start(_)) {
+                // Not from inside the old worker's handler, which dropping the client frees.
+                spawn_local(async move {
+                    self.client.set_value(None);
+                    self.connect();
+                });
+            }
+        }
+    }
+
+    /// Moves buffered reports into the table, keeping it sorted.
+    fn flush(self) {
+        let reports = self
+            .pending
+            .try_update_value(std::mem::take)
+            .unwrap_or_default();
+        if reports.is_empty() {
+            return;
+        }
+        let mut next_id = self.next_row_id.get_value();
+        self.rows.update(|rows| {
+            rows.extend(reports.into_iter().map(|report| {
+                next_id += 1;
+                FileRow {
+                    id: next_id,
+                    report: Arc::new(report),
+                }
+            }));
+            rows.sort_by(|a, b| a.report.name.cmp(&b.report.name).then(a.id.cmp(&b.id)));
+        });
+        self.next_row_id.set_value(next_id);
+    }
+
+    fn send(self, command: &Command) {
+        self.client.with_value(|client| {
+            if let Some(client) = client {
+                client.send(command);
+            }
+        });
+    }
+}
+
+fn now_ms() -> f64 {
+    window()
+        .performance()
+        .map(|performance| performance.now())
+        .unwrap_or_else(js_sys::Date::now)
+}
+
+/// Resolves in a later task (`setTimeout(0)`), letting the page handle input and paint first.
+async fn next_task() {
+    let promise = js_sys::Promise::new(&mut |resolve, _reject| {
+        let scheduled = window()
+            .set_timeout_with_callback_and_timeout_and_arguments_0(resolve.unchecked_ref(), 0);
+        if scheduled.is_err() {
+            let _ = resolve.call0(&wasm_bindgen::JsValue::UNDEFINED);
+        }
+    });
+    let _ = JsFuture::from(promise).await;
+}

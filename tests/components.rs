@@ -1,0 +1,335 @@
+//! The loading views in Chromium: mount, feed them reports or worker events, assert on the DOM.
+//!
+//! Run: `cargo test -p ddb-lens --target wasm32-unknown-unknown --test components`
+//! (CHROMEDRIVER=/usr/bin/chromedriver; `.cargo/config.toml` makes wasm-bindgen-test-runner the
+//! runner).
+
+use std::sync::Arc;
+
+use ddb_lens::components::{FileTable, LoadStatus, OverviewPanel, TotalsLine};
+use ddb_lens::protocol::{Done, Event, Progress};
+use ddb_lens::session::{Analysis, FileRow, Session};
+use ddb_lens_core::{Count, FileKind, FileReport, FileStatus, Overview, Totals};
+use leptos::prelude::*;
+use wasm_bindgen::JsCast;
+use wasm_bindgen_test::*;
+use web_sys::{Element, HtmlElement};
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+const HOSTILE_NAME: &str = "<img src=x onerror=alert(1)>.json";
+
+fn report(name: &str, status: FileStatus) -> FileReport {
+    let mut report = FileReport {
+        name: name.to_string(),
+        size_bytes: 2_048,
+        gzip: false,
+        uncompressed_bytes: 2_048,
+        kind: FileKind::CloudTrailLog,
+        summary: "CloudTrail log: 1,000 events".to_string(),
+        records: 1_000,
+        events_added: 1_000,
+        duplicates: 0,
+        records_skipped: 0,
+        time_first: Some("2026-01-02T03:04:05Z".to_string()),
+        time_last: Some("2026-01-02T09:15:00Z".to_string()),
+        status,
+        message: None,
+        warnings: Vec::new(),
+    };
+    match status {
+        FileStatus::Ok => {}
+        FileStatus::Warning => {
+            report.summary = "CloudTrail log: 1,000 events (1 skipped)".to_string();
+            report.events_added = 999;
+            report.records_skipped = 1;
+            report.warnings = vec!["record 7 skipped: null".to_string()];
+        }
+        FileStatus::Error => {
+            report.kind = FileKind::Unrecognised;
+            report.summary = "Not recognised: <b>not JSON</b>".to_string();
+            report.records = 0;
+            report.events_added = 0;
+            report.time_first = None;
+            report.time_last = None;
+            report.message = Some("<b>not JSON</b>: expected value at line 1".to_string());
+        }
+    }
+    report
+}
+
+/// A fresh container in the document, and the handle that keeps the mounted view alive.
+fn mount<N: IntoView + 'static>(view: impl FnOnce() -> N + 'static) -> (Element, impl Drop) {
+    let document = document();
+    let container = document.create_element("div").unwrap();
+    document.body().unwrap().append_child(&container).unwrap();
+    let handle = leptos::mount::mount_to(container.clone().unchecked_into::<HtmlElement>(), view);
+    (container.clone(), DropGuard(Some(handle), container))
+}
+
+struct DropGuard<T>(Option<T>, Element);
+
+impl<T> Drop for DropGuard<T> {
+    fn drop(&mut self) {
+        drop(self.0.take());
+        self.1.remove();
+    }
+}
+
+fn all(container: &Element, selector: &str) -> Vec<Element> {
+    let list = container.query_selector_all(selector).unwrap();
+    (0..list.length())
+        .map(|i| list.item(i).unwrap().unchecked_into())
+        .collect()
+}
+
+fn one(container: &Element, selector: &str) -> Element {
+    container
+        .query_selector(selector)
+        .unwrap()
+        .unwrap_or_else(|| panic!("no {selector}"))
+}
+
+fn text(element: &Element, selector: &str) -> String {
+    one(element, selector).text_content().unwrap_or_default()
+}
+
+#[wasm_bindgen_test]
+fn file_table_shows_each_outcome_and_renders_names_as_text() {
+    let rows = vec![
+        FileRow {
+            id: 1,
+            report: Arc::new(report("a/ok.json", FileStatus::Ok)),
+        },
+        FileRow {
+            id: 2,
+            report: Arc::new(report("b/warn.json", FileStatus::Warning)),
+        },
+        FileRow {
+            id: 3,
+            report: Arc::new(report(HOSTILE_NAME, FileStatus::Error)),
+        },
+    ];
+    let (container, _guard) = mount(move || view! { <FileTable rows=Signal::stored(rows) /> });
+
+    let trs = all(&container, "#file-table tbody tr.file-row");
+    assert_eq!(trs.len(), 3);
+    let statuses: Vec<String> = trs
+        .iter()
+        .map(|tr| tr.get_attribute("data-status").unwrap())
+        .collect();
+    assert_eq!(statuses, ["ok", "warning", "error"]);
+
+    assert_eq!(text(&trs[0], "td.name"), "a/ok.json");
+    assert_eq!(text(&trs[0], "td.size"), "2.0 kB");
+    assert_eq!(text(&trs[0], "td.kind"), "CloudTrail log: 1,000 events");
+    assert_eq!(text(&trs[0], "td.records"), "1,000");
+    assert_eq!(text(&trs[0], "td.time"), "2026-01-02 03:04–09:15 UTC");
+    assert_eq!(text(&trs[0], "td.status"), "ok");
+
+    assert_eq!(
+        text(&trs[1], "td.status"),
+        "1 record skipped: record 7: null"
+    );
+
+    // The hostile name and message are text, not markup: no element was created from them.
+    assert_eq!(text(&trs[2], "td.name"), HOSTILE_NAME);
+    assert_eq!(
+        text(&trs[2], "td.status"),
+        "<b>not JSON</b>: expected value at line 1"
+    );
+    assert_eq!(text(&trs[2], "td.kind"), "Unrecognised");
+    assert_eq!(text(&trs[2], "td.records"), "—");
+    assert!(container.query_selector("img").unwrap().is_none());
+    assert!(container.query_selector("b").unwrap().is_none());
+}
+
+#[wasm_bindgen_test]
+async fn totals_line_follows_its_signal() {
+    let totals = RwSignal::new(Totals::default());
+    let (container, _guard) = mount(move || view! { <TotalsLine totals=totals /> });
+    let line = one(&container, "#totals");
+    assert_eq!(line.get_attribute("data-files").as_deref(), Some("0"));
+
+    totals.set(Totals {
+        files: 3,
+        events: 12_345,
+        duplicates_dropped: 5,
+        files_with_errors: 1,
+        ..Totals::default()
+    });
+    leptos::task::tick().await;
+
+    assert_eq!(line.get_attribute("data-files").as_deref(), Some("3"));
+    assert_eq!(line.get_attribute("data-events").as_deref(), Some("12345"));
+    assert_eq!(line.get_attribute("data-duplicates").as_deref(), Some("5"));
+    assert_eq!(line.get_attribute("data-errors").as_deref(), Some("1"));
+    assert_eq!(
+        line.text_content().unwrap().trim(),
+        "3 files · 12,345 events · 5 duplicates dropped · 1 file with errors"
+    );
+}
+
+/// The page's state machine without a worker: the events a load produces, applied in order.
+#[wasm_bindgen_test]
+async fn a_load_moves_the_status_table_and_totals() {
+    let session = Session::new();
+    let (container, _guard) = mount(move || {
+        provide_context(session);
+        view! {
+            <LoadStatus />
+            <TotalsLine totals=session.totals />
+            <FileTable rows=session.rows />
+        }
+    });
+    let status = one(&container, "#load-status");
+    assert_eq!(status.get_attribute("data-state").as_deref(), Some("idle"));
+    assert!(status.get_attribute("data-elapsed-ms").is_none());
+
+    session.load_sample(); // no worker: the command goes nowhere, the page shows loading
+    leptos::task::tick().await;
+    assert_eq!(
+        status.get_attribute("data-state").as_deref(),
+        Some("loading")
+    );
+    assert!(container
+        .query_selector("#cancel-button")
+        .unwrap()
+        .is_some());
+
+    // Reports arrive in completion order; the table sorts them by name.
+    for name in ["c.json", "a.json", HOSTILE_NAME, "b.json"] {
+        session.apply(Ok(Event::File(Box::new(report(name, FileStatus::Ok)))));
+    }
+    let progress = Progress {
+        files_done: 4,
+        files_total: 10,
+        bytes_done: 3_100_000,
+        bytes_total: 9_000_000,
+    };
+    let running = Totals {
+        files: 4,
+        events: 4_000,
+        ..Totals::default()
+    };
+    session.apply(Ok(Event::Progress {
+        progress,
+        totals: running.clone(),
+    }));
+    leptos::task::tick().await;
+    assert_eq!(
+        text(&container, "#progress-text"),
+        "4 of 10 files · 3.1 of 9.0 MB"
+    );
+    let names: Vec<String> = all(&container, "tr.file-row td.name")
+        .iter()
+        .map(|td| td.text_content().unwrap())
+        .collect();
+    assert_eq!(names, [HOSTILE_NAME, "a.json", "b.json", "c.json"]);
+    assert_eq!(
+        one(&container, "#totals")
+            .get_attribute("data-events")
+            .as_deref(),
+        Some("4000")
+    );
+
+    session.apply(Ok(Event::Done(Box::new(Done {
+        cancelled: true,
+        files_not_loaded: 6,
+        elapsed_ms: 1234.4,
+        totals: running,
+        overview: Overview::default(),
+        timeline_svg: String::new(),
+    }))));
+    leptos::task::tick().await;
+    assert_eq!(
+        status.get_attribute("data-state").as_deref(),
+        Some("cancelled")
+    );
+    assert_eq!(
+        status.get_attribute("data-elapsed-ms").as_deref(),
+        Some("1234")
+    );
+    assert!(container
+        .query_selector("#cancel-button")
+        .unwrap()
+        .is_none());
+    assert!(text(&container, ".status-message").contains("6 files not loaded"));
+    assert!(container.query_selector("img").unwrap().is_none());
+
+    session.clear();
+    leptos::task::tick().await;
+    assert_eq!(status.get_attribute("data-state").as_deref(), Some("idle"));
+    assert!(all(&container, "tr.file-row").is_empty());
+}
+
+#[wasm_bindgen_test]
+fn overview_shows_counts_and_the_timeline_svg() {
+    let overview = Overview {
+        events: 1_500,
+        duplicates_dropped: 2,
+        time_first: Some("2026-01-01T00:00:00Z".to_string()),
+        time_last: Some("2026-01-03T04:00:00Z".to_string()),
+        span_label: "2 days 4 hours".to_string(),
+        accounts: vec![Count {
+            name: "111122223333".to_string(),
+            count: 1_500,
+        }],
+        regions: (0..12)
+            .map(|i| Count {
+                name: format!("region-{i:02}"),
+                count: 100 - i,
+            })
+            .collect(),
+        event_sources: vec![Count {
+            name: "dynamodb.amazonaws.com".to_string(),
+            count: 1_500,
+        }],
+        bucket_secs: 3600,
+        bucket_label: "1 hour".to_string(),
+        buckets: Vec::new(),
+    };
+    let analysis = Analysis {
+        overview,
+        timeline_svg: r#"<svg width="900" height="260" viewBox="0 0 900 260" xmlns="http://www.w3.org/2000/svg"><rect x="0" y="0" width="10" height="10"/></svg>"#.to_string(),
+    };
+    let (container, _guard) =
+        mount(move || view! { <OverviewPanel analysis=Signal::stored(analysis) /> });
+
+    let svg = one(&container, "#overview #timeline");
+    assert_eq!(svg.tag_name().to_lowercase(), "svg");
+    assert_eq!(svg.get_attribute("role").as_deref(), Some("img"));
+    assert!(svg
+        .get_attribute("aria-label")
+        .unwrap()
+        .contains("events per 1 hour"));
+    let overview = one(&container, "#overview");
+    let text = overview.text_content().unwrap();
+    assert!(text.contains("1,500"), "{text}");
+    assert!(text.contains("2 days 4 hours"), "{text}");
+    assert!(text.contains("111122223333"), "{text}");
+    // Ten regions listed, the other two counted.
+    assert_eq!(all(&container, ".count-list li").len(), 1 + 10 + 1);
+    assert!(text.contains("and 2 more"), "{text}");
+}
+
+#[wasm_bindgen_test]
+async fn a_worker_failure_is_shown_with_the_file_it_was_reading() {
+    let session = Session::new();
+    let (container, _guard) = mount(move || {
+        provide_context(session);
+        view! { <LoadStatus /> }
+    });
+    session.load_sample();
+    session.apply(Ok(Event::Failed(
+        "internal error while reading <i>x</i>.json: boom".to_string(),
+    )));
+    leptos::task::tick().await;
+    let status = one(&container, "#load-status");
+    assert_eq!(status.get_attribute("data-state").as_deref(), Some("error"));
+    assert_eq!(
+        text(&container, ".problem"),
+        "the loader stopped on an internal error while reading <i>x</i>.json: boom"
+    );
+    assert!(container.query_selector("i").unwrap().is_none());
+}

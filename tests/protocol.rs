@@ -1,0 +1,168 @@
+//! The page ↔ worker messages survive a round trip through JS objects, and bad ones are named.
+//!
+//! Run: `cargo test -p ddb-lens --target wasm32-unknown-unknown --test protocol`
+
+use ddb_lens::protocol::{Command, Done, Event, Progress, ProtocolError};
+use ddb_lens_core::{FileKind, FileReport, FileStatus, Overview, Totals};
+use js_sys::{Array, Object, Reflect};
+use wasm_bindgen::JsValue;
+use wasm_bindgen_test::*;
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+fn file(name: &str, text: &str) -> web_sys::File {
+    let parts: Array = [JsValue::from_str(text)].into_iter().collect();
+    web_sys::File::new_with_str_sequence(&parts, name).unwrap()
+}
+
+fn object(pairs: &[(&str, JsValue)]) -> JsValue {
+    let object = Object::new();
+    for (key, value) in pairs {
+        Reflect::set(&object, &JsValue::from_str(key), value).unwrap();
+    }
+    object.into()
+}
+
+#[wasm_bindgen_test]
+fn events_round_trip() {
+    let report = FileReport {
+        name: "AWSLogs/a <b>.json.gz".to_string(),
+        size_bytes: 10,
+        gzip: true,
+        uncompressed_bytes: 40,
+        kind: FileKind::CloudTrailLog,
+        summary: "CloudTrail log: 1 event".to_string(),
+        records: 1,
+        events_added: 1,
+        duplicates: 0,
+        records_skipped: 0,
+        time_first: Some("2026-01-01T00:00:00Z".to_string()),
+        time_last: Some("2026-01-01T00:00:00Z".to_string()),
+        status: FileStatus::Ok,
+        message: None,
+        warnings: Vec::new(),
+    };
+    let totals = Totals {
+        files: 1,
+        events: 1,
+        ..Totals::default()
+    };
+    let events = [
+        Event::Ready,
+        Event::File(Box::new(report)),
+        Event::Progress {
+            progress: Progress {
+                files_done: 1,
+                files_total: 2,
+                bytes_done: 10,
+                bytes_total: 4_000_000_000,
+            },
+            totals: totals.clone(),
+        },
+        Event::Done(Box::new(Done {
+            cancelled: true,
+            files_not_loaded: 1,
+            elapsed_ms: 12.5,
+            totals,
+            overview: Overview::default(),
+            timeline_svg: "<svg></svg>".to_string(),
+        })),
+        Event::Failed("internal error while reading x.json: boom".to_string()),
+    ];
+    for event in events {
+        assert_eq!(Event::from_js(&event.to_js()), Ok(event));
+    }
+}
+
+#[wasm_bindgen_test]
+fn commands_round_trip() {
+    let files = vec![file("a.json", "{}"), file("b.json", "[]")];
+    let names = vec!["dir/a.json".to_string(), "dir/b.json".to_string()];
+    let command = Command::Load {
+        files: files.clone(),
+        names: names.clone(),
+        files_total: 300,
+        more: true,
+    };
+    match Command::from_js(&command.to_js()).unwrap() {
+        Command::Load {
+            files: got_files,
+            names: got_names,
+            files_total,
+            more,
+        } => {
+            assert_eq!(got_names, names);
+            assert_eq!(got_files.len(), 2);
+            assert_eq!(got_files[1].name(), "b.json");
+            assert_eq!((files_total, more), (300, true));
+        }
+        other => panic!("{other:?}"),
+    }
+    let more = Command::LoadMore {
+        files,
+        names,
+        more: false,
+    };
+    assert!(matches!(
+        Command::from_js(&more.to_js()),
+        Ok(Command::LoadMore { more: false, .. })
+    ));
+    for command in [Command::Sample, Command::Cancel, Command::Clear] {
+        let round = Command::from_js(&command.to_js()).unwrap();
+        assert_eq!(format!("{round:?}"), format!("{command:?}"));
+    }
+}
+
+#[wasm_bindgen_test]
+fn a_plain_load_is_one_whole_list() {
+    let files: Array = [JsValue::from(file("a.json", "{}"))].into_iter().collect();
+    let names: Array = [JsValue::from_str("a.json")].into_iter().collect();
+    let message = object(&[
+        ("type", "load".into()),
+        ("files", files.into()),
+        ("names", names.into()),
+    ]);
+    assert!(matches!(
+        Command::from_js(&message),
+        Ok(Command::Load {
+            files_total: 1,
+            more: false,
+            ..
+        })
+    ));
+}
+
+#[wasm_bindgen_test]
+fn bad_messages_are_named() {
+    assert_eq!(
+        Event::from_js(&object(&[("type", "nope".into())])),
+        Err(ProtocolError::UnknownType("nope".to_string()))
+    );
+    assert_eq!(
+        Event::from_js(&JsValue::from_f64(3.0)).map(|_| ()),
+        Err(ProtocolError::UnknownType("JsValue(3)".to_string()))
+    );
+    assert_eq!(
+        Event::from_js(&object(&[
+            ("type", "file".into()),
+            ("report", "{\"name\": 1}".into())
+        ]))
+        .map_err(|err| matches!(
+            err,
+            ProtocolError::BadJson {
+                field: "report",
+                ..
+            }
+        )),
+        Err(true)
+    );
+    assert_eq!(
+        Command::from_js(&object(&[
+            ("type", "load".into()),
+            ("files", Array::new().into()),
+            ("names", Array::of1(&"x".into()).into())
+        ]))
+        .map(|_| ()),
+        Err(ProtocolError::BadField("names"))
+    );
+}
