@@ -26,11 +26,16 @@ function walk(d) {
     });
 }
 
-/** Resident memory of every Chromium process, in MiB (the tab's renderer holds the workers). */
+/** Resident memory of Chromium's renderer processes (the tab and its workers), in MiB. */
 function chromiumRssMib() {
   try {
-    const out = execFileSync('ps', ['-C', 'chromium', '-o', 'rss='], { encoding: 'utf8' });
-    return out.split('\n').map(Number).filter(Boolean).reduce((a, b) => a + b, 0) / 1024;
+    const out = execFileSync('ps', ['-C', 'chromium', '-o', 'rss=,args='], { encoding: 'utf8' });
+    return out
+      .split('\n')
+      .filter((line) => line.includes('--type=renderer'))
+      .map((line) => Number(line.trim().split(/\s+/)[0]))
+      .filter(Boolean)
+      .reduce((a, b) => a + b, 0) / 1024;
   } catch {
     return 0;
   }
@@ -65,8 +70,8 @@ try {
     wall_secs_including_file_handover: wallMs / 1000,
     events_per_sec: events / (elapsedMs / 1000),
     uncompressed_mb_per_sec: uncompressed ? uncompressed / 1e6 / (elapsedMs / 1000) : null,
-    chromium_rss_idle_mib: Math.round(idle),
-    chromium_rss_peak_mib: Math.round(peak),
+    renderer_rss_idle_mib: Math.round(idle),
+    renderer_rss_peak_mib: Math.round(peak),
   }));
 } finally {
   await browser.close();

@@ -12,16 +12,18 @@
 //! Only reports, progress and summaries are posted back; the bytes stay here.
 
 use std::cell::{Cell, RefCell};
-use std::collections::VecDeque;
+use std::collections::{BTreeMap, VecDeque};
 use std::rc::Rc;
 
-use ddb_lens_core::{overview, timeline_svg, FileKind, FileReport, FileStatus, Limits, Loader};
+use ddb_lens_core::ingest::{parse_file, ParsedFile};
+use ddb_lens_core::{overview, timeline_svg, Limits, Loader};
 use js_sys::{Function, Promise, Uint8Array};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::{spawn_local, JsFuture};
 use web_sys::{DedicatedWorkerGlobalScope, MessageChannel, MessageEvent, WorkerGlobalScope};
 
+use crate::parse_pool::{Assigned, ParsePool};
 use crate::protocol::{Command, Done, Event, Progress};
 
 /// Size of the timeline chart the worker draws, in CSS pixels (the page scales it to fit).
@@ -36,6 +38,10 @@ const PROGRESS_INTERVAL_MS: f64 = 50.0;
 /// Call once, from the worker binary's `main`.
 pub fn start() {
     std::panic::set_hook(Box::new(report_panic));
+    if crate::parse_pool::is_parser() {
+        crate::parse_pool::start_parser();
+        return;
+    }
     let scope: DedicatedWorkerGlobalScope = js_sys::global().unchecked_into();
     let worker = match IngestWorker::new(scope.clone()) {
         Ok(worker) => Rc::new(worker),
@@ -80,6 +86,9 @@ struct IngestWorker {
     running: Cell<bool>,
     cancel_requested: Cell<bool>,
     yielder: Yielder,
+    /// Woken by a new chunk of files, a cancel, or a parser's answer.
+    wake: Rc<Waker>,
+    pool: ParsePool,
 }
 
 /// What the worker runs, one at a time, in the order asked.
@@ -95,18 +104,18 @@ struct Job {
     more_expected: Cell<bool>,
     files_total: u64,
     bytes_total: Cell<u64>,
-    /// Wakes a load waiting for the next chunk.
-    wake: Waker,
+    /// Wakes the load when a chunk arrives (shared with the parsers' answers).
+    wake: Rc<Waker>,
 }
 
 impl Job {
-    fn new(files_total: u64) -> Job {
+    fn new(files_total: u64, wake: Rc<Waker>) -> Job {
         Job {
             sources: RefCell::default(),
             more_expected: Cell::new(false),
             files_total,
             bytes_total: Cell::new(0),
-            wake: Waker::default(),
+            wake,
         }
     }
 
@@ -122,16 +131,26 @@ impl Job {
         self.wake.wake();
     }
 
-    fn next_read(&self) -> Option<Reading> {
-        self.sources
-            .borrow_mut()
-            .pop_front()
-            .map(Source::start_read)
+    /// The next file to load, if it is a `File` a parser can take.
+    fn next_blob(&self) -> Option<(String, web_sys::File)> {
+        let mut sources = self.sources.borrow_mut();
+        if !matches!(sources.front(), Some(Source::Blob { .. })) {
+            return None;
+        }
+        match sources.pop_front() {
+            Some(Source::Blob { name, file }) => Some((name, file)),
+            _ => None,
+        }
+    }
+
+    fn next_source(&self) -> Option<Source> {
+        self.sources.borrow_mut().pop_front()
     }
 }
 
 impl IngestWorker {
     fn new(scope: DedicatedWorkerGlobalScope) -> Result<Self, JsValue> {
+        let wake: Rc<Waker> = Rc::default();
         Ok(IngestWorker {
             scope,
             loader: RefCell::new(Loader::new(Limits::default())),
@@ -140,6 +159,11 @@ impl IngestWorker {
             running: Cell::new(false),
             cancel_requested: Cell::new(false),
             yielder: Yielder::new()?,
+            pool: ParsePool::start({
+                let wake = wake.clone();
+                Rc::new(move || wake.wake())
+            }),
+            wake,
         })
     }
 
@@ -154,6 +178,7 @@ impl IngestWorker {
         let task = match command {
             Command::Cancel => {
                 this.cancel_requested.set(true);
+                this.wake.wake();
                 // A load waiting for its next chunk stops now.
                 if let Some(job) = this.receiving.borrow_mut().take() {
                     job.more_expected.set(false);
@@ -178,7 +203,7 @@ impl IngestWorker {
                 files_total,
                 more,
             } => {
-                let job = Rc::new(Job::new(files_total));
+                let job = Rc::new(Job::new(files_total, this.wake.clone()));
                 job.add(files, names, more);
                 *this.receiving.borrow_mut() = more.then(|| job.clone());
                 Task::Load(job)
@@ -207,7 +232,7 @@ impl IngestWorker {
                 Task::Load(job) => this.load(&job, received_ms).await,
                 Task::Sample => {
                     let files = ddb_lens_gen::sample_files();
-                    let job = Job::new(files.len() as u64);
+                    let job = Job::new(files.len() as u64, this.wake.clone());
                     for (name, bytes) in files {
                         job.bytes_total
                             .set(job.bytes_total.get() + bytes.len() as u64);
@@ -226,6 +251,8 @@ impl IngestWorker {
         this.running.set(false);
     }
 
+    /// Loads the job's files: parsers take `File`s while they have room, this worker parses
+    /// the rest itself, and every parsed file is committed in file order.
     async fn load(&self, job: &Job, started_ms: f64) {
         let mut progress = Progress {
             files_total: job.files_total,
@@ -235,50 +262,102 @@ impl IngestWorker {
         self.post_progress(progress);
         let mut last_progress_ms = now_ms();
 
-        let mut next = job.next_read();
+        let mut next_index = 0u64;
+        let mut next_commit = 0u64;
+        let mut parsed_waiting: BTreeMap<u64, ParsedFile> = BTreeMap::new();
+        // Files this worker parses, by index: orphans of a failed parser first.
+        let mut local: VecDeque<(u64, Source)> = VecDeque::new();
+        let mut reading: Option<(u64, Reading)> = None;
         loop {
-            let Some(reading) = next.take() else {
-                if job.more_expected.get() && !self.cancel_requested.get() {
-                    job.wake.wait().await;
-                    next = job.next_read();
-                    continue;
-                }
-                break;
-            };
-            let (name, size_bytes, bytes) = reading.finish().await;
-            // Start reading the next file while the core parses this one.
-            next = job.next_read();
-            let report = match bytes {
-                Ok(bytes) => {
-                    CURRENT_FILE.with_borrow_mut(|current| current.clone_from(&name));
-                    let report = self.loader.borrow_mut().ingest(&name, &bytes);
-                    CURRENT_FILE.with_borrow_mut(String::clear);
-                    report
-                }
-                Err(message) => unreadable(name, size_bytes, message),
-            };
-            post(&self.scope, &Event::File(Box::new(report)));
-            progress.files_done += 1;
-            progress.bytes_done += size_bytes;
-            progress.bytes_total = job.bytes_total.get();
+            let returns = self.pool.take_returns();
+            parsed_waiting.extend(returns.parsed);
+            for orphan in returns.orphaned {
+                let source = Source::Blob {
+                    name: orphan.name,
+                    file: orphan.file,
+                };
+                local.push_back((orphan.index, source));
+            }
+            local.make_contiguous().sort_by_key(|(index, _)| *index);
 
-            let last = next.is_none() && !job.more_expected.get();
-            if last || now_ms() - last_progress_ms >= PROGRESS_INTERVAL_MS {
-                self.post_progress(progress);
-                last_progress_ms = now_ms();
+            while let Some(parsed) = parsed_waiting.remove(&next_commit) {
+                next_commit += 1;
+                let size_bytes = parsed.report.size_bytes;
+                let report = self.loader.borrow_mut().commit(parsed);
+                post(&self.scope, &Event::File(Box::new(report)));
+                progress.files_done += 1;
+                progress.bytes_done += size_bytes;
+                progress.bytes_total = job.bytes_total.get();
+                if now_ms() - last_progress_ms >= PROGRESS_INTERVAL_MS {
+                    self.post_progress(progress);
+                    last_progress_ms = now_ms();
+                }
             }
-            if last {
-                break;
+
+            let cancelled = self.cancel_requested.get();
+            if !cancelled {
+                while self.pool.has_room() {
+                    let Some((name, file)) = job.next_blob() else {
+                        break;
+                    };
+                    let assigned = Assigned {
+                        index: next_index,
+                        name,
+                        file,
+                    };
+                    next_index += 1;
+                    if let Err(back) = self.pool.assign(assigned) {
+                        let source = Source::Blob {
+                            name: back.name,
+                            file: back.file,
+                        };
+                        local.push_back((back.index, source));
+                        break;
+                    }
+                }
             }
-            self.yielder.yield_now().await;
-            if self.cancel_requested.get() {
-                break;
+
+            // Parse one file here: an orphan, or (unless cancelled) the next of the job. Its
+            // read was started before the previous parse, so the browser reads while we parse.
+            if reading.is_none() {
+                reading = next_local(&mut local, job, cancelled, &mut next_index);
             }
+            if let Some((index, current)) = reading.take() {
+                let (name, size_bytes, bytes) = current.finish().await;
+                reading = next_local(
+                    &mut local,
+                    job,
+                    self.cancel_requested.get(),
+                    &mut next_index,
+                );
+                let parsed = match bytes {
+                    Ok(bytes) => {
+                        CURRENT_FILE.with_borrow_mut(|current| current.clone_from(&name));
+                        let parsed = parse_file(&name, &bytes, &self.loader.borrow().limits());
+                        CURRENT_FILE.with_borrow_mut(String::clear);
+                        parsed
+                    }
+                    Err(message) => ParsedFile::unreadable(&name, size_bytes, &message),
+                };
+                parsed_waiting.insert(index, parsed);
+                // A real task boundary: parsers' answers, new chunks and a cancel get in.
+                self.yielder.yield_now().await;
+                continue;
+            }
+            if self.pool.in_flight() > 0 || next_commit < next_index {
+                // Waiting for a parser. (Committed files all came back; a gap means one is
+                // still out.)
+                self.wake.wait().await;
+                continue;
+            }
+            if job.more_expected.get() && !cancelled {
+                job.wake.wait().await;
+                continue;
+            }
+            break;
         }
+        self.post_progress(progress);
         let files_not_loaded = job.files_total.saturating_sub(progress.files_done);
-        if files_not_loaded > 0 {
-            self.post_progress(progress);
-        }
         self.cancel_requested.set(false);
         self.post_done(files_not_loaded > 0, files_not_loaded, started_ms);
     }
@@ -306,6 +385,25 @@ impl IngestWorker {
         };
         post(&self.scope, &Event::Done(Box::new(done)));
     }
+}
+
+/// Starts reading the next file this worker parses itself: an orphan of a failed parser, else
+/// (unless the load was cancelled) the job's next file, numbered in file order.
+fn next_local(
+    local: &mut VecDeque<(u64, Source)>,
+    job: &Job,
+    cancelled: bool,
+    next_index: &mut u64,
+) -> Option<(u64, Reading)> {
+    if let Some((index, source)) = local.pop_front() {
+        return Some((index, source.start_read()));
+    }
+    if cancelled {
+        return None;
+    }
+    let source = job.next_source()?;
+    *next_index += 1;
+    Some((*next_index - 1, source.start_read()))
 }
 
 /// A file to load: a `File` the user gave, or bytes the worker made (the sample).
@@ -367,29 +465,6 @@ impl Reading {
                 (name, size_bytes, Ok(bytes))
             }
         }
-    }
-}
-
-/// The report of a file the browser could not read (moved, deleted or not permitted since it
-/// was picked). The core never saw it, so it is not in the loader's totals.
-fn unreadable(name: String, size_bytes: u64, reason: String) -> FileReport {
-    let message = format!("could not read the file: {reason}");
-    FileReport {
-        name,
-        size_bytes,
-        gzip: false,
-        uncompressed_bytes: 0,
-        kind: FileKind::Unrecognised,
-        summary: format!("Not loaded: {message}"),
-        records: 0,
-        events_added: 0,
-        duplicates: 0,
-        records_skipped: 0,
-        time_first: None,
-        time_last: None,
-        status: FileStatus::Error,
-        message: Some(message),
-        warnings: Vec::new(),
     }
 }
 

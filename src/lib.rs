@@ -18,6 +18,7 @@ pub mod dropped;
 pub mod format;
 pub mod ingest_worker;
 pub mod pages;
+pub mod parse_pool;
 pub mod protocol;
 pub mod session;
 pub mod worker_client;

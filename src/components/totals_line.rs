@@ -21,6 +21,7 @@ pub fn TotalsLine(
             data-events=move || totals.with(|t| t.events.to_string())
             data-duplicates=move || totals.with(|t| t.duplicates_dropped.to_string())
             data-errors=move || totals.with(|t| t.files_with_errors.to_string())
+            data-uncompressed-bytes=move || totals.with(|t| t.uncompressed_bytes.to_string())
         >
             {move || totals.with(format::totals)}
         </p>

@@ -462,3 +462,64 @@ fn deep_nesting_inside_a_record_neither_overflows_nor_loses_the_record() {
     assert_eq!(report.status, FileStatus::Ok, "{report:?}");
     assert_eq!(report.events_added, 1);
 }
+
+#[test]
+fn an_unreadable_file_is_a_row_and_counts_as_an_error() {
+    let mut loader = Loader::new(Limits::default());
+    let report = loader.commit(ddb_lens_core::ingest::ParsedFile::unreadable(
+        "gone.json.gz",
+        1234,
+        "NotFoundError: the file was moved",
+    ));
+    assert_eq!(report.status, FileStatus::Error);
+    assert_eq!(
+        report.message.as_deref(),
+        Some("could not read the file: NotFoundError: the file was moved")
+    );
+    let totals = loader.totals();
+    assert_eq!(
+        (totals.files, totals.files_with_errors, totals.bytes),
+        (1, 1, 1234)
+    );
+}
+
+#[test]
+fn parsing_on_threads_and_committing_in_order_gives_the_same_model() {
+    let mut files: Vec<(String, Vec<u8>)> = Vec::new();
+    for path in [
+        "cloudtrail/delivered.json",
+        "cloudtrail/bare-array.json",
+        "cloudtrail/lookup-events.json",
+        "cloudtrail/wrong-types.json",
+        "config/snapshot.json",
+    ] {
+        files.push((path.to_string(), fixture(path)));
+        files.push((format!("{path}.gz"), gzip(&fixture(path))));
+    }
+    let mut sequential = Loader::new(Limits::default());
+    let sequential_reports: Vec<FileReport> =
+        files.iter().map(|(n, b)| sequential.ingest(n, b)).collect();
+
+    // Parse in reverse order on other threads, then commit in file order.
+    let limits = Limits::default();
+    let parsed: Vec<_> = std::thread::scope(|scope| {
+        let handles: Vec<_> = files
+            .iter()
+            .rev()
+            .map(|(n, b)| scope.spawn(|| ddb_lens_core::ingest::parse_file(n, b, &limits)))
+            .collect();
+        let mut parsed: Vec<_> = handles.into_iter().map(|h| h.join().unwrap()).collect();
+        parsed.reverse();
+        parsed
+    });
+    let mut parallel = Loader::new(Limits::default());
+    let parallel_reports: Vec<FileReport> =
+        parsed.into_iter().map(|p| parallel.commit(p)).collect();
+    assert_eq!(parallel_reports, sequential_reports);
+    assert_eq!(parallel.totals(), sequential.totals());
+    assert_eq!(
+        parallel.model().events_unsorted,
+        sequential.model().events_unsorted
+    );
+    assert_eq!(overview(&parallel), overview(&sequential));
+}

@@ -310,6 +310,34 @@ pub struct ParsedContent {
     pub event_ids: Vec<u128>,
 }
 
+impl ParsedFile {
+    /// A file the caller could not read at all (moved, deleted or not permitted since it was
+    /// picked): it still gets a row and counts in the totals as a file with an error.
+    pub fn unreadable(name: &str, size_bytes: u64, reason: &str) -> ParsedFile {
+        let message = format!("could not read the file: {reason}");
+        ParsedFile {
+            report: FileReport {
+                name: name.to_string(),
+                size_bytes,
+                gzip: false,
+                uncompressed_bytes: 0,
+                kind: FileKind::Unrecognised,
+                summary: format!("Not loaded: {message}"),
+                records: 0,
+                events_added: 0,
+                duplicates: 0,
+                records_skipped: 0,
+                time_first: None,
+                time_last: None,
+                status: FileStatus::Error,
+                message: Some(message),
+                warnings: Vec::new(),
+            },
+            content: None,
+        }
+    }
+}
+
 /// Decompresses and parses one file without touching any shared state, so files can be parsed
 /// on several threads or workers and committed in order.
 pub fn parse_file(name: &str, bytes: &[u8], limits: &Limits) -> ParsedFile {
