@@ -12,10 +12,10 @@ DIR="target/bench-corpus-$EVENTS"
 
 source scripts/setup.sh >/dev/null
 cargo build --release -q -p ddb-lens-cli -p ddb-lens-gen
-if [ ! -f "$DIR/.complete" ]; then
+if [ ! -f "$DIR.complete" ]; then
   rm -rf "$DIR"
   ./target/release/gen-corpus --events "$EVENTS" --out "$DIR"
-  touch "$DIR/.complete"
+  touch "$DIR.complete"
 fi
 [ -f dist/index.html ] || trunk build --release
 

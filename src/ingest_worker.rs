@@ -16,7 +16,7 @@ use std::collections::{BTreeMap, VecDeque};
 use std::rc::Rc;
 
 use ddb_lens_core::ingest::{parse_file, ParsedFile};
-use ddb_lens_core::{overview, timeline_svg, Limits, Loader};
+use ddb_lens_core::{overview, timeline_svg, FileReport, Limits, Loader};
 use js_sys::{Function, Promise, Uint8Array};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
@@ -268,6 +268,8 @@ impl IngestWorker {
         // Files this worker parses, by index: orphans of a failed parser first.
         let mut local: VecDeque<(u64, Source)> = VecDeque::new();
         let mut reading: Option<(u64, Reading)> = None;
+        // Reports not yet posted: sent with each progress message, not one message per file.
+        let mut reports: Vec<FileReport> = Vec::new();
         loop {
             let returns = self.pool.take_returns();
             parsed_waiting.extend(returns.parsed);
@@ -284,11 +286,12 @@ impl IngestWorker {
                 next_commit += 1;
                 let size_bytes = parsed.report.size_bytes;
                 let report = self.loader.borrow_mut().commit(parsed);
-                post(&self.scope, &Event::File(Box::new(report)));
+                reports.push(report);
                 progress.files_done += 1;
                 progress.bytes_done += size_bytes;
                 progress.bytes_total = job.bytes_total.get();
                 if now_ms() - last_progress_ms >= PROGRESS_INTERVAL_MS {
+                    self.post_files(&mut reports);
                     self.post_progress(progress);
                     last_progress_ms = now_ms();
                 }
@@ -356,10 +359,17 @@ impl IngestWorker {
             }
             break;
         }
+        self.post_files(&mut reports);
         self.post_progress(progress);
         let files_not_loaded = job.files_total.saturating_sub(progress.files_done);
         self.cancel_requested.set(false);
         self.post_done(files_not_loaded > 0, files_not_loaded, started_ms);
+    }
+
+    fn post_files(&self, reports: &mut Vec<FileReport>) {
+        if !reports.is_empty() {
+            post(&self.scope, &Event::Files(std::mem::take(reports)));
+        }
     }
 
     fn post_progress(&self, progress: Progress) {

@@ -10,7 +10,7 @@
 //!                {type:"load_more", files:[File…], names:[path…], more}
 //!                {type:"sample"} | {type:"cancel"} | {type:"clear"}
 //! worker → page  {type:"ready"}
-//!                {type:"file", report:"<FileReport JSON>"}
+//!                {type:"files", reports:"[<FileReport JSON>, …]"}   (a batch, at most every 50 ms)
 //!                {type:"progress", files_done, files_total, bytes_done, bytes_total, totals:"<Totals JSON>"}
 //!                {type:"done", cancelled, files_not_loaded, elapsed_ms, totals:"<JSON>", overview:"<JSON>", timeline_svg}
 //!                {type:"failed", message}   (the worker panicked and is about to stop)
@@ -98,8 +98,9 @@ pub struct Done {
 pub enum Event {
     /// The worker's wasm has started and listens for commands.
     Ready,
-    /// One file was loaded (or failed to load).
-    File(Box<FileReport>),
+    /// Files loaded (or failed to load) since the last batch, in load order. Batched: one
+    /// message per file cost the page more than the parse on folders of small files.
+    Files(Vec<FileReport>),
     /// Progress of the current load, with the totals so far.
     Progress { progress: Progress, totals: Totals },
     /// The load (or clear) finished.
@@ -166,9 +167,9 @@ impl Event {
     pub fn to_js(&self) -> JsValue {
         match self {
             Event::Ready => message("ready").into(),
-            Event::File(report) => {
-                let message = message("file");
-                set(&message, "report", &json(report.as_ref()));
+            Event::Files(reports) => {
+                let message = message("files");
+                set(&message, "reports", &json(reports));
                 message.into()
             }
             Event::Progress { progress, totals } => {
@@ -205,7 +206,7 @@ impl Event {
     pub fn from_js(value: &JsValue) -> Result<Event, ProtocolError> {
         match message_type(value)?.as_str() {
             "ready" => Ok(Event::Ready),
-            "file" => Ok(Event::File(Box::new(from_json(value, "report")?))),
+            "files" => Ok(Event::Files(from_json(value, "reports")?)),
             "progress" => Ok(Event::Progress {
                 progress: Progress {
                     files_done: count(value, "files_done")?,

@@ -228,7 +228,9 @@ impl Session {
     pub fn apply(self, event: Result<Event, WorkerError>) {
         match event {
             Ok(Event::Ready) => {}
-            Ok(Event::File(report)) => self.pending.update_value(|pending| pending.push(*report)),
+            Ok(Event::Files(reports)) => {
+                self.pending.update_value(|pending| pending.extend(reports))
+            }
             Ok(Event::Progress { progress, totals }) => {
                 // The bar and totals follow every progress message; the table, whose every
                 // update costs a layout of all its rows, at most every TABLE_REFRESH_MS.

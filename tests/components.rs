@@ -199,7 +199,7 @@ async fn a_load_moves_the_status_table_and_totals() {
 
     // Reports arrive in completion order; the table sorts them by name.
     for name in ["c.json", "a.json", HOSTILE_NAME, "b.json"] {
-        session.apply(Ok(Event::File(Box::new(report(name, FileStatus::Ok)))));
+        session.apply(Ok(Event::Files(vec![report(name, FileStatus::Ok)])));
     }
     let progress = Progress {
         files_done: 4,

@@ -49,7 +49,7 @@ fn events_round_trip() {
     };
     let events = [
         Event::Ready,
-        Event::File(Box::new(report)),
+        Event::Files(vec![report.clone(), report]),
         Event::Progress {
             progress: Progress {
                 files_done: 1,
