@@ -144,13 +144,13 @@ fn bad_messages_are_named() {
     );
     assert_eq!(
         Event::from_js(&object(&[
-            ("type", "file".into()),
-            ("report", "{\"name\": 1}".into())
+            ("type", "files".into()),
+            ("reports", "[{\"name\": 1}]".into())
         ]))
         .map_err(|err| matches!(
             err,
             ProtocolError::BadJson {
-                field: "report",
+                field: "reports",
                 ..
             }
         )),
