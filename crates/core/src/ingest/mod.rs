@@ -168,6 +168,29 @@ pub struct FileReport {
     pub warnings: Vec<String>,
 }
 
+impl FileReport {
+    /// The report of a file before anything is known of it: unrecognised, not loaded.
+    fn not_loaded(name: &str, size_bytes: u64) -> FileReport {
+        FileReport {
+            name: name.to_string(),
+            size_bytes,
+            gzip: false,
+            uncompressed_bytes: 0,
+            kind: FileKind::Unrecognised,
+            summary: String::new(),
+            records: 0,
+            events_added: 0,
+            duplicates: 0,
+            records_skipped: 0,
+            time_first: None,
+            time_last: None,
+            status: FileStatus::Error,
+            message: None,
+            warnings: Vec::new(),
+        }
+    }
+}
+
 /// Warnings kept per file; the rest are counted in `records_skipped`.
 pub const MAX_WARNINGS: usize = 20;
 
@@ -315,24 +338,11 @@ impl ParsedFile {
     /// picked): it still gets a row and counts in the totals as a file with an error.
     pub fn unreadable(name: &str, size_bytes: u64, reason: &str) -> ParsedFile {
         let message = format!("could not read the file: {reason}");
+        let mut report = FileReport::not_loaded(name, size_bytes);
+        report.summary = format!("Not loaded: {message}");
+        report.message = Some(message);
         ParsedFile {
-            report: FileReport {
-                name: name.to_string(),
-                size_bytes,
-                gzip: false,
-                uncompressed_bytes: 0,
-                kind: FileKind::Unrecognised,
-                summary: format!("Not loaded: {message}"),
-                records: 0,
-                events_added: 0,
-                duplicates: 0,
-                records_skipped: 0,
-                time_first: None,
-                time_last: None,
-                status: FileStatus::Error,
-                message: Some(message),
-                warnings: Vec::new(),
-            },
+            report,
             content: None,
         }
     }
@@ -341,23 +351,7 @@ impl ParsedFile {
 /// Decompresses and parses one file without touching any shared state, so files can be parsed
 /// on several threads or workers and committed in order.
 pub fn parse_file(name: &str, bytes: &[u8], limits: &Limits) -> ParsedFile {
-    let mut report = FileReport {
-        name: name.to_string(),
-        size_bytes: bytes.len() as u64,
-        gzip: false,
-        uncompressed_bytes: 0,
-        kind: FileKind::Unrecognised,
-        summary: String::new(),
-        records: 0,
-        events_added: 0,
-        duplicates: 0,
-        records_skipped: 0,
-        time_first: None,
-        time_last: None,
-        status: FileStatus::Error,
-        message: None,
-        warnings: Vec::new(),
-    };
+    let mut report = FileReport::not_loaded(name, bytes.len() as u64);
     let text = match decompress::decompress(bytes, limits.max_uncompressed_bytes) {
         Ok(decoded) => decoded,
         Err(err) => {
