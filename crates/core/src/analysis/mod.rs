@@ -1,3 +1,4 @@
 //! Analyses over the model. Each is a pure function of the [`crate::Loader`]'s state.
 
+pub mod operations;
 pub mod overview;
