@@ -57,6 +57,7 @@ pub fn start() {
     // The handler lives as long as the worker.
     on_message.forget();
     post(&scope, &Event::Ready);
+    crate::parse_pool::warm_up();
 }
 
 thread_local! {
