@@ -66,6 +66,8 @@ describe('loading files', () => {
       assert.equal(byName['trail.json.gz'].status, 'ok');
       assert.match(byName['trail.json.gz'].kind, /^CloudTrail log: 5 events \(5 duplicates dropped\)$/);
       assert.match(byName['trail.json.gz'].size, / gz$/);
+      // The row describes the file: its time range shows though every event was a duplicate.
+      assert.equal(byName['trail.json.gz'].time, byName['trail.json'].time);
 
       assert.equal(byName['warn.json'].status, 'warning');
       assert.match(byName['warn.json'].statusText, /^1 record skipped: record 2: /);

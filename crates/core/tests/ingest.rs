@@ -191,6 +191,11 @@ fn same_event_twice_counts_once() {
         again.summary,
         "CloudTrail log: 3 events (3 duplicates dropped)"
     );
+    assert_eq!(
+        again.time_first, first.time_first,
+        "a file of duplicates still shows its time range"
+    );
+    assert!(again.time_first.is_some());
     let totals = loader.totals();
     assert_eq!((totals.events, totals.duplicates_dropped), (3, 3));
     assert_eq!(loader.model().events_unsorted.len(), 3);

@@ -158,7 +158,7 @@ pub struct FileReport {
     pub duplicates: u64,
     /// Records skipped because they could not be read; each is named in `warnings`.
     pub records_skipped: u64,
-    /// Earliest and latest event time in the file, ISO 8601 UTC.
+    /// Earliest and latest event time in the file (duplicates included), ISO 8601 UTC.
     pub time_first: Option<String>,
     pub time_last: Option<String>,
     pub status: FileStatus,
@@ -274,12 +274,14 @@ impl Loader {
             let (mut first, mut last) = (i64::MAX, i64::MIN);
             self.model.events_unsorted.reserve(content.events.len());
             for (event, &id) in content.events.iter().zip(&content.event_ids) {
+                // The file's time range covers all its events, duplicates included: it
+                // describes the file, whichever copy of an event was counted.
+                first = first.min(event.time_ms);
+                last = last.max(event.time_ms);
                 if !self.seen_event_ids.insert(id) {
                     report.duplicates += 1;
                     continue;
                 }
-                first = first.min(event.time_ms);
-                last = last.max(event.time_ms);
                 self.model
                     .events_unsorted
                     .push(event.remapped(&remap, file_index));
