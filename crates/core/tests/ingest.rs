@@ -528,3 +528,36 @@ fn parsing_on_threads_and_committing_in_order_gives_the_same_model() {
     );
     assert_eq!(overview(&parallel), overview(&sequential));
 }
+
+#[test]
+fn tables_from_every_place_cloudtrail_names_them() {
+    let (loader, report) = load("tables.json", &fixture("cloudtrail/tables.json"));
+    assert_eq!(report.status, FileStatus::Ok, "{report:?}");
+    let model = loader.model();
+    let tables_of = |name: &str| -> Vec<String> {
+        let event = model
+            .events_unsorted
+            .iter()
+            .find(|e| model.str(e.event_name) == name)
+            .unwrap_or_else(|| panic!("{name} missing"));
+        model.tables(event).map(str::to_string).collect()
+    };
+    let cases: [(&str, &[&str]); 13] = [
+        ("TransactWriteItems", &["orders", "payments-ledger"]),
+        ("BatchWriteItem", &["customers", "orders"]),
+        ("TransactGetItems", &["customers", "orders"]),
+        ("ExecuteStatement", &["sessions-prod"]),
+        ("BatchExecuteStatement", &["Music", "customers"]),
+        ("ExecuteTransaction", &["orders", "payments-ledger"]),
+        ("RestoreTableFromBackup", &["orders", "orders-restored"]),
+        ("UpdateGlobalTable", &["customers"]),
+        ("GetRecords", &["orders"]),
+        ("DescribeExport", &["payments-ledger"]),
+        ("GetItem", &["customers"]),
+        ("ListTables", &[]),
+        ("BatchGetItem", &["customers", "orders"]),
+    ];
+    for (name, expected) in cases {
+        assert_eq!(tables_of(name), expected, "{name}");
+    }
+}

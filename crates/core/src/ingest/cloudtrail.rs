@@ -12,6 +12,7 @@ use std::fmt;
 
 use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 
+use crate::ingest::tables::{self, ResourceRefs, TableRefs};
 use crate::ingest::MAX_WARNINGS;
 use crate::model::{Event, Flag, Model, Sym};
 use crate::time::parse_iso_ms;
@@ -204,12 +205,11 @@ impl<'de> de::Deserialize<'de> for IdentityVal<'de> {
     }
 }
 
-/// The parts of `requestParameters` that name a DynamoDB table.
+/// The parts of `requestParameters` that name DynamoDB tables (see [`crate::ingest::tables`]).
 #[derive(Debug, Default)]
 pub(crate) struct Params<'de> {
-    table_name: Option<Cow<'de, str>>,
-    /// tableArn, resourceArn or streamArn: the table name is read out of the ARN.
-    table_arn: Option<Cow<'de, str>>,
+    /// Table names and ARNs, as found.
+    refs: TableRefs<'de>,
     /// encryptionContext["aws:dynamodb:tableName"] of KMS calls DynamoDB makes.
     kms_table_name: Option<Cow<'de, str>>,
 }
@@ -225,17 +225,10 @@ impl<'de> de::Deserialize<'de> for Params<'de> {
             fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
                 let mut params = Params::default();
                 while let Some(Key(key)) = map.next_key()? {
-                    match &*key {
-                        "tableName" => params.table_name = string(map.next_value()?),
-                        "tableArn" | "resourceArn" | "streamArn" => {
-                            params.table_arn = string(map.next_value()?)
-                        }
-                        "encryptionContext" => {
-                            params.kms_table_name = map.next_value::<EncryptionContext>()?.0
-                        }
-                        _ => {
-                            map.next_value::<IgnoredAny>()?;
-                        }
+                    if key == "encryptionContext" {
+                        params.kms_table_name = map.next_value::<EncryptionContext>()?.0;
+                    } else if !tables::read_param(&key, &mut map, &mut params.refs)? {
+                        map.next_value::<IgnoredAny>()?;
                     }
                 }
                 Ok(params)
@@ -345,6 +338,8 @@ pub(crate) struct RawEvent<'de> {
     recipient_account: Val<'de>,
     identity: IdentityVal<'de>,
     params: Params<'de>,
+    /// ARNs from `resources[]`.
+    resources: TableRefs<'de>,
     /// Keys that mark other export kinds, for files that are not CloudTrail.
     pub marks: Marks,
 }
@@ -414,6 +409,10 @@ impl<'de> RawEvent<'de> {
             }
             "requestParameters" => {
                 self.params = map.next_value()?;
+                return Ok(true);
+            }
+            "resources" => {
+                self.resources = map.next_value::<ResourceRefs>()?.0;
                 return Ok(true);
             }
             _ => return Ok(false),
@@ -587,7 +586,7 @@ impl<'m> EventSink<'m> {
         } else {
             recipient
         };
-        let table_text = table_of(event_source, &raw.params);
+        let table_key = tables_of(event_source, raw);
         let event = Event {
             time_ms,
             event_source: self.model.strings.intern(event_source),
@@ -601,7 +600,7 @@ impl<'m> EventSink<'m> {
             user_agent: self.intern_val(&raw.user_agent),
             error_code: self.intern_val(&raw.error_code),
             event_type: self.intern_val(&raw.event_type),
-            table: table_text.map_or(Sym::EMPTY, |t| self.model.strings.intern(t)),
+            table: table_key.map_or(Sym::EMPTY, |key| self.model.strings.intern(&key)),
             read_only,
             management_event,
             file: self.file,
@@ -653,21 +652,23 @@ fn flag(val: &Val<'_>, name: &str) -> Result<Flag, String> {
     }
 }
 
-/// The DynamoDB table an event names: its own tableName or ARN for DynamoDB and DynamoDB
-/// Streams calls, the encryption context for KMS calls DynamoDB makes.
-fn table_of<'p>(event_source: &str, params: &'p Params<'_>) -> Option<&'p str> {
+/// The DynamoDB tables an event names, as a table-set key ([`tables::table_set_key`]): for
+/// DynamoDB and DynamoDB Streams calls from their request and `resources[]`, for KMS calls from
+/// the encryption context DynamoDB sets.
+fn tables_of<'r>(event_source: &str, raw: &'r RawEvent<'_>) -> Option<Cow<'r, str>> {
     if event_source == "kms.amazonaws.com" {
-        return params.kms_table_name.as_deref();
+        return raw
+            .params
+            .kms_table_name
+            .as_deref()
+            .filter(|name| !name.chars().any(char::is_control))
+            .map(Cow::Borrowed);
     }
     if event_source != "dynamodb.amazonaws.com" && event_source != "streams.dynamodb.amazonaws.com"
     {
         return None;
     }
-    if let Some(name) = params.table_name.as_deref() {
-        // tableName may itself be an ARN (the API accepts both).
-        return Some(table_from_arn(name).unwrap_or(name));
-    }
-    params.table_arn.as_deref().and_then(table_from_arn)
+    tables::table_set_key(raw.params.refs.iter().chain(raw.resources.iter()))
 }
 
 /// `arn:aws:dynamodb:REGION:ACCOUNT:table/NAME[/stream/..|/backup/..|/export/..|/index/..]` → NAME.

@@ -9,6 +9,7 @@
 pub mod cloudtrail;
 pub mod decompress;
 pub mod sniff;
+pub mod tables;
 pub mod wire;
 
 use rustc_hash::FxHashSet;

@@ -39,8 +39,8 @@ pub struct Event {
     pub error_code: Sym,
     /// eventType (AwsApiCall, AwsServiceEvent, AwsConsoleSignIn, AwsCloudTrailInsight, ...).
     pub event_type: Sym,
-    /// The DynamoDB table the event names, where ingest could find one (requestParameters
-    /// tableName or tableArn, or a KMS encryption context's aws:dynamodb:tableName).
+    /// The DynamoDB tables the event touches, as one symbol for the sorted set (read it with
+    /// [`Model::tables`]); empty when ingest found none. See [`crate::ingest::tables`].
     pub table: Sym,
     pub read_only: Flag,
     pub management_event: Flag,
@@ -88,5 +88,10 @@ impl Model {
     /// The text of a symbol.
     pub fn str(&self, sym: Sym) -> &str {
         self.strings.get(sym)
+    }
+
+    /// The DynamoDB tables `event` touches, in name order (none: "unknown table").
+    pub fn tables(&self, event: &Event) -> impl Iterator<Item = &str> {
+        crate::ingest::tables::split_tables(self.str(event.table))
     }
 }
