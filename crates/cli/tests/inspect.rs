@@ -21,16 +21,16 @@ fn inspect_json_lists_every_file_and_the_totals() {
     );
     let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     let files = json["files"].as_array().unwrap();
-    assert_eq!(files.len(), 10);
+    assert_eq!(files.len(), 11);
     // Folders are walked in name order, names relative to the folder given.
     assert_eq!(files[0]["name"], "fixtures/cloudtrail/bare-array.json");
     assert_eq!(files[0]["kind"], "cloud_trail_event_array");
     let totals = &json["totals"];
-    assert_eq!(totals["files"], 10);
-    assert_eq!(totals["events"], 9);
+    assert_eq!(totals["files"], 11);
+    assert_eq!(totals["events"], 22);
     assert_eq!(totals["files_with_errors"], 1);
     assert_eq!(totals["records_skipped"], 4);
-    assert_eq!(json["overview"]["events"], 9);
+    assert_eq!(json["overview"]["events"], 22);
 }
 
 #[test]
