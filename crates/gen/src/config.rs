@@ -285,18 +285,14 @@ fn write_configuration(j: &mut Json, st: &Stream, t: &Table, s: &TableState) {
         for g in &t.gsis {
             j.obj();
             j.ks("indexName", &g.name);
-            j.ka("keySchema");
-            j.obj();
-            j.ks("attributeName", &g.hash.name);
-            j.ks("keyType", "HASH");
-            j.end_obj();
-            if let Some(rk) = &g.range {
-                j.obj();
-                j.ks("attributeName", &rk.name);
-                j.ks("keyType", "RANGE");
-                j.end_obj();
-            }
-            j.end_arr();
+            write_keys(
+                j,
+                "keySchema",
+                "attributeName",
+                "keyType",
+                &g.hash.name,
+                g.range.as_ref().map(|r| r.name.as_str()),
+            );
             j.ko("projection");
             j.ks("projectionType", g.projection);
             j.end_obj();
@@ -354,14 +350,34 @@ pub(crate) fn write_key_schema(
     type_key: &str,
     t: &Table,
 ) {
+    write_keys(
+        j,
+        field,
+        name_key,
+        type_key,
+        &t.hash.name,
+        t.range.as_ref().map(|r| r.name.as_str()),
+    );
+}
+
+/// A key schema (`[{name, HASH}, {name, RANGE}]`) under the casing of the format being written:
+/// Config and CloudTrail write camelCase, the CLI PascalCase. Shared by tables and indexes.
+pub(crate) fn write_keys(
+    j: &mut Json,
+    field: &str,
+    name_key: &str,
+    type_key: &str,
+    hash: &str,
+    range: Option<&str>,
+) {
     j.ka(field);
     j.obj();
-    j.ks(name_key, &t.hash.name);
+    j.ks(name_key, hash);
     j.ks(type_key, "HASH");
     j.end_obj();
-    if let Some(rk) = &t.range {
+    if let Some(range) = range {
         j.obj();
-        j.ks(name_key, &rk.name);
+        j.ks(name_key, range);
         j.ks(type_key, "RANGE");
         j.end_obj();
     }

@@ -2,7 +2,7 @@
 //! `inventory/<account>/<region>/list-tables.json` and `describe-table/<table>.json`,
 //! pretty-printed with four-space indents and ISO-8601 timestamps.
 
-use crate::config::write_key_schema;
+use crate::config::{write_key_schema, write_keys};
 use crate::json::{pretty, Json};
 use crate::time::{iso_cli, stream_label};
 use crate::world::{Stream, World};
@@ -87,18 +87,14 @@ fn describe_table(j: &mut Json, st: &Stream, ti: usize) {
         for g in &t.gsis {
             j.obj();
             j.ks("IndexName", &g.name);
-            j.ka("KeySchema");
-            j.obj();
-            j.ks("AttributeName", &g.hash.name);
-            j.ks("KeyType", "HASH");
-            j.end_obj();
-            if let Some(rk) = &g.range {
-                j.obj();
-                j.ks("AttributeName", &rk.name);
-                j.ks("KeyType", "RANGE");
-                j.end_obj();
-            }
-            j.end_arr();
+            write_keys(
+                j,
+                "KeySchema",
+                "AttributeName",
+                "KeyType",
+                &g.hash.name,
+                g.range.as_ref().map(|r| r.name.as_str()),
+            );
             j.ko("Projection");
             j.ks("ProjectionType", g.projection);
             if g.projection == "INCLUDE" {

@@ -954,18 +954,7 @@ fn table_description(
     }
     j.end_arr();
     j.ks("tableName", &t.name);
-    j.ka("keySchema");
-    j.obj();
-    j.ks("attributeName", &t.hash.name);
-    j.ks("keyType", "HASH");
-    j.end_obj();
-    if let Some(rk) = &t.range {
-        j.obj();
-        j.ks("attributeName", &rk.name);
-        j.ks("keyType", "RANGE");
-        j.end_obj();
-    }
-    j.end_arr();
+    crate::config::write_key_schema(j, "keySchema", "attributeName", "keyType", t);
     j.ks("tableStatus", status);
     j.ks("creationDateTime", &java_date(t.created_ms));
     j.ko("provisionedThroughput");
@@ -1098,18 +1087,7 @@ fn change_event(c: &mut Ctx<'_>, j: &mut Json, ti: usize, ci: usize) {
                 }
                 j.end_arr();
                 j.ks("tableName", &t.name);
-                j.ka("keySchema");
-                j.obj();
-                j.ks("attributeName", &t.hash.name);
-                j.ks("keyType", "HASH");
-                j.end_obj();
-                if let Some(rk) = &t.range {
-                    j.obj();
-                    j.ks("attributeName", &rk.name);
-                    j.ks("keyType", "RANGE");
-                    j.end_obj();
-                }
-                j.end_arr();
+                crate::config::write_key_schema(j, "keySchema", "attributeName", "keyType", t);
                 match after.provisioned {
                     Some((rcu, wcu)) => {
                         j.ks("billingMode", "PROVISIONED");
