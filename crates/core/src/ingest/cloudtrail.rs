@@ -234,24 +234,7 @@ impl<'de> de::Deserialize<'de> for Params<'de> {
                 Ok(params)
             }
             // null, or anything else: no table named here.
-            fn visit_unit<E>(self) -> Result<Self::Value, E> {
-                Ok(Params::default())
-            }
-            fn visit_str<E>(self, _: &str) -> Result<Self::Value, E> {
-                Ok(Params::default())
-            }
-            fn visit_bool<E>(self, _: bool) -> Result<Self::Value, E> {
-                Ok(Params::default())
-            }
-            fn visit_i64<E>(self, _: i64) -> Result<Self::Value, E> {
-                Ok(Params::default())
-            }
-            fn visit_u64<E>(self, _: u64) -> Result<Self::Value, E> {
-                Ok(Params::default())
-            }
-            fn visit_f64<E>(self, _: f64) -> Result<Self::Value, E> {
-                Ok(Params::default())
-            }
+            scalars_are!(Params::default());
             fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
                 while seq.next_element::<IgnoredAny>()?.is_some() {}
                 Ok(Params::default())
@@ -295,24 +278,7 @@ impl<'de> Visitor<'de> for ContextVisitor {
         }
         Ok(EncryptionContext(table))
     }
-    fn visit_unit<E>(self) -> Result<Self::Value, E> {
-        Ok(EncryptionContext(None))
-    }
-    fn visit_str<E>(self, _: &str) -> Result<Self::Value, E> {
-        Ok(EncryptionContext(None))
-    }
-    fn visit_bool<E>(self, _: bool) -> Result<Self::Value, E> {
-        Ok(EncryptionContext(None))
-    }
-    fn visit_i64<E>(self, _: i64) -> Result<Self::Value, E> {
-        Ok(EncryptionContext(None))
-    }
-    fn visit_u64<E>(self, _: u64) -> Result<Self::Value, E> {
-        Ok(EncryptionContext(None))
-    }
-    fn visit_f64<E>(self, _: f64) -> Result<Self::Value, E> {
-        Ok(EncryptionContext(None))
-    }
+    scalars_are!(EncryptionContext(None));
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
         while seq.next_element::<IgnoredAny>()?.is_some() {}
         Ok(EncryptionContext(None))

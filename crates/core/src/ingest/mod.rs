@@ -6,6 +6,32 @@
 //! error in its report and adds nothing; a record that fails is skipped, counted and named in the
 //! file's warnings; loading always continues with the next file.
 
+/// In a visitor whose value carries nothing from a scalar (or `null`): every scalar visit
+/// returns `$value`. Lenient visitors accept any JSON where a shape is expected, so a file of
+/// odd types is reported by the record that has them instead of failing to parse.
+macro_rules! scalars_are {
+    ($value:expr) => {
+        fn visit_unit<E>(self) -> Result<Self::Value, E> {
+            Ok($value)
+        }
+        fn visit_str<E>(self, _: &str) -> Result<Self::Value, E> {
+            Ok($value)
+        }
+        fn visit_bool<E>(self, _: bool) -> Result<Self::Value, E> {
+            Ok($value)
+        }
+        fn visit_i64<E>(self, _: i64) -> Result<Self::Value, E> {
+            Ok($value)
+        }
+        fn visit_u64<E>(self, _: u64) -> Result<Self::Value, E> {
+            Ok($value)
+        }
+        fn visit_f64<E>(self, _: f64) -> Result<Self::Value, E> {
+            Ok($value)
+        }
+    };
+}
+
 pub mod cloudtrail;
 pub mod decompress;
 pub mod sniff;

@@ -151,24 +151,7 @@ impl<'de> Visitor<'de> for ItemsRefs<'_, 'de> {
         {}
         Ok(())
     }
-    fn visit_unit<E>(self) -> Result<(), E> {
-        Ok(())
-    }
-    fn visit_str<E>(self, _: &str) -> Result<(), E> {
-        Ok(())
-    }
-    fn visit_bool<E>(self, _: bool) -> Result<(), E> {
-        Ok(())
-    }
-    fn visit_i64<E>(self, _: i64) -> Result<(), E> {
-        Ok(())
-    }
-    fn visit_u64<E>(self, _: u64) -> Result<(), E> {
-        Ok(())
-    }
-    fn visit_f64<E>(self, _: f64) -> Result<(), E> {
-        Ok(())
-    }
+    scalars_are!(());
 }
 
 /// One item of a list: `{tableName, ...}`, `{statement}`, or `{put|update|delete|get|
@@ -213,24 +196,7 @@ impl<'de> Visitor<'de> for ItemRefs<'_, 'de> {
         while seq.next_element::<IgnoredAny>()?.is_some() {}
         Ok(())
     }
-    fn visit_unit<E>(self) -> Result<(), E> {
-        Ok(())
-    }
-    fn visit_str<E>(self, _: &str) -> Result<(), E> {
-        Ok(())
-    }
-    fn visit_bool<E>(self, _: bool) -> Result<(), E> {
-        Ok(())
-    }
-    fn visit_i64<E>(self, _: i64) -> Result<(), E> {
-        Ok(())
-    }
-    fn visit_u64<E>(self, _: u64) -> Result<(), E> {
-        Ok(())
-    }
-    fn visit_f64<E>(self, _: f64) -> Result<(), E> {
-        Ok(())
-    }
+    scalars_are!(());
 }
 
 /// The event's `resources[]`: the ARN of each entry (tables, streams, indexes; KMS keys and
@@ -258,24 +224,7 @@ impl<'de> de::Deserialize<'de> for ResourceRefs<'de> {
                 while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
                 Ok(ResourceRefs(TableRefs::None))
             }
-            fn visit_unit<E>(self) -> Result<Self::Value, E> {
-                Ok(ResourceRefs(TableRefs::None))
-            }
-            fn visit_str<E>(self, _: &str) -> Result<Self::Value, E> {
-                Ok(ResourceRefs(TableRefs::None))
-            }
-            fn visit_bool<E>(self, _: bool) -> Result<Self::Value, E> {
-                Ok(ResourceRefs(TableRefs::None))
-            }
-            fn visit_i64<E>(self, _: i64) -> Result<Self::Value, E> {
-                Ok(ResourceRefs(TableRefs::None))
-            }
-            fn visit_u64<E>(self, _: u64) -> Result<Self::Value, E> {
-                Ok(ResourceRefs(TableRefs::None))
-            }
-            fn visit_f64<E>(self, _: f64) -> Result<Self::Value, E> {
-                Ok(ResourceRefs(TableRefs::None))
-            }
+            scalars_are!(ResourceRefs(TableRefs::None));
         }
         d.deserialize_any(V)
     }
@@ -309,24 +258,7 @@ impl<'de> de::Deserialize<'de> for Resource<'de> {
                 while seq.next_element::<IgnoredAny>()?.is_some() {}
                 Ok(Resource(None))
             }
-            fn visit_unit<E>(self) -> Result<Self::Value, E> {
-                Ok(Resource(None))
-            }
-            fn visit_str<E>(self, _: &str) -> Result<Self::Value, E> {
-                Ok(Resource(None))
-            }
-            fn visit_bool<E>(self, _: bool) -> Result<Self::Value, E> {
-                Ok(Resource(None))
-            }
-            fn visit_i64<E>(self, _: i64) -> Result<Self::Value, E> {
-                Ok(Resource(None))
-            }
-            fn visit_u64<E>(self, _: u64) -> Result<Self::Value, E> {
-                Ok(Resource(None))
-            }
-            fn visit_f64<E>(self, _: f64) -> Result<Self::Value, E> {
-                Ok(Resource(None))
-            }
+            scalars_are!(Resource(None));
         }
         d.deserialize_any(V)
     }
