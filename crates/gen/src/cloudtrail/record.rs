@@ -137,13 +137,7 @@ fn write_identity(j: &mut Json, who: Who<'_>, time_ms: i64) {
                     }
                     j.ks("userName", &p.name);
                     if console {
-                        j.ko("sessionContext");
-                        j.ko("sessionIssuer");
-                        j.end_obj();
-                        j.ko("webIdFederationData");
-                        j.end_obj();
-                        write_attributes(j, created, p.mfa);
-                        j.end_obj();
+                        write_empty_session(j, created, p.mfa);
                     }
                 }
                 Kind::Root => {
@@ -152,13 +146,7 @@ fn write_identity(j: &mut Json, who: Who<'_>, time_ms: i64) {
                     j.ks("arn", &p.arn);
                     j.ks("accountId", &p.account_id);
                     j.ks("accessKeyId", &p.session_key(time_ms));
-                    j.ko("sessionContext");
-                    j.ko("sessionIssuer");
-                    j.end_obj();
-                    j.ko("webIdFederationData");
-                    j.end_obj();
-                    write_attributes(j, created, p.mfa);
-                    j.end_obj();
+                    write_empty_session(j, created, p.mfa);
                 }
                 Kind::AssumedRole => {
                     j.ks("type", "AssumedRole");
@@ -188,6 +176,17 @@ fn write_identity(j: &mut Json, who: Who<'_>, time_ms: i64) {
             }
         }
     }
+    j.end_obj();
+}
+
+/// A `sessionContext` with no issuer, as console and root sessions carry it.
+fn write_empty_session(j: &mut Json, created: i64, mfa: bool) {
+    j.ko("sessionContext");
+    j.ko("sessionIssuer");
+    j.end_obj();
+    j.ko("webIdFederationData");
+    j.end_obj();
+    write_attributes(j, created, mfa);
     j.end_obj();
 }
 
