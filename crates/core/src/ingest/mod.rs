@@ -98,6 +98,8 @@ pub enum FileKind {
     KmsListGrants,
     AutoScalingScalableTargets,
     BackupProtectedResources,
+    /// The `collector.json` manifest `collect-exports` writes: when its folder was collected.
+    CollectorManifest,
     /// Could not be read or recognised; the report's message says why.
     Unrecognised,
 }
@@ -148,6 +150,7 @@ impl FileKind {
             FileKind::KmsListGrants => "KMS list-grants",
             FileKind::AutoScalingScalableTargets => "Application Auto Scaling scalable targets",
             FileKind::BackupProtectedResources => "AWS Backup protected resources",
+            FileKind::CollectorManifest => "ddb-lens collector manifest",
             FileKind::Unrecognised => "Unrecognised",
         }
     }
