@@ -1,4 +1,6 @@
 //! Analyses over the model. Each is a pure function of the [`crate::Loader`]'s state.
 
+pub mod config_history;
 pub mod operations;
 pub mod overview;
+pub mod table_state;

@@ -313,6 +313,10 @@ impl Loader {
                     report.duplicates += 1;
                     continue;
                 }
+                if !event.detail.is_empty() {
+                    let index = self.model.events_unsorted.len() as u32;
+                    self.model.notable_event_ids.insert(id, index);
+                }
                 self.model
                     .events_unsorted
                     .push(event.remapped(&remap, file_index));
