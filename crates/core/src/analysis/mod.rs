@@ -1,6 +1,8 @@
 //! Analyses over the model. Each is a pure function of the [`crate::Loader`]'s state.
 
+pub mod compliance;
 pub mod config_history;
 pub mod operations;
 pub mod overview;
+pub mod streams;
 pub mod table_state;

@@ -1,3 +1,5 @@
 //! Charts drawn with plotters into SVG strings: pure functions of analysis results.
 
+pub mod compliance;
+pub mod config_changes;
 pub mod timeline;
