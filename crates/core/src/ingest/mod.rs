@@ -39,6 +39,7 @@ mod collector;
 mod compliance;
 mod config;
 pub mod decompress;
+pub mod detail;
 mod dynamodb;
 mod exports;
 mod kms;
