@@ -2,6 +2,7 @@
 
 pub mod compliance;
 pub mod config_history;
+pub mod inventory;
 pub mod operations;
 pub mod overview;
 pub mod streams;
