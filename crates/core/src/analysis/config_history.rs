@@ -24,7 +24,7 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 
 use crate::analysis::overview::bucket_size_within;
-use crate::analysis::table_state::{key_manager_kind, resolve, table_keys, Evidence, TableRef};
+use crate::analysis::table_state::{key_manager_kind, Evidence, TableRef};
 use crate::model::inventory::{
     ConfigItem, ConfigItemStatus, Encryption, EncryptionKind, TableFacts,
 };
@@ -293,7 +293,7 @@ pub(crate) fn table_histories(model: &Model) -> Vec<TableHistory> {
         .config_items
         .iter()
         .enumerate()
-        .filter(|(_, i)| i.resource_type == "AWS::DynamoDB::Table" && !i.resource_id.is_empty())
+        .filter(|(_, i)| i.resource_type == "AWS::DynamoDB::Table" && !item_name(i).is_empty())
         .collect();
     let keys = table_keys(items.iter().map(|(_, i)| {
         (
@@ -304,7 +304,7 @@ pub(crate) fn table_histories(model: &Model) -> Vec<TableHistory> {
     }));
     let mut grouped: BTreeMap<&TableRef, Vec<(usize, &ConfigItem)>> = BTreeMap::new();
     for &(seq, item) in &items {
-        if let Some(key) = resolve(&keys, &item.account, &item.region, &item.resource_id) {
+        if let Some(key) = resolve(&keys, &item.account, &item.region, item_name(item)) {
             grouped.entry(key).or_default().push((seq, item));
         }
     }
@@ -312,6 +312,54 @@ pub(crate) fn table_histories(model: &Model) -> Vec<TableHistory> {
         .into_iter()
         .map(|(table, items)| table_history(model, table.clone(), items))
         .collect()
+}
+
+/// The item's table name: `resourceName`, else `resourceId` (the same for tables).
+fn item_name(item: &ConfigItem) -> &str {
+    item.resource_name.as_deref().unwrap_or(&item.resource_id)
+}
+
+/// The distinct tables: every fully known (account, region, name), plus each partly known
+/// one that does not resolve to exactly one of those (the inventory's rule).
+fn table_keys<'a>(
+    parts: impl Iterator<Item = (&'a str, &'a str, &'a str)> + Clone,
+) -> Vec<TableRef> {
+    let mut full: Vec<TableRef> = parts
+        .clone()
+        .filter(|(a, r, _)| !a.is_empty() && !r.is_empty())
+        .map(|(a, r, n)| TableRef::new(a, r, n))
+        .collect();
+    full.sort();
+    full.dedup();
+    let mut partial: Vec<TableRef> = parts
+        .filter(|(a, r, _)| a.is_empty() || r.is_empty())
+        .filter(|(a, r, n)| full.iter().filter(|k| k.matches(a, r, n)).count() != 1)
+        .map(|(a, r, n)| TableRef::new(a, r, n))
+        .collect();
+    partial.sort();
+    partial.dedup();
+    full.append(&mut partial);
+    full.sort();
+    full
+}
+
+/// The key an item belongs to: the one full key it can be, else its own.
+fn resolve<'k>(
+    keys: &'k [TableRef],
+    account: &str,
+    region: &str,
+    name: &str,
+) -> Option<&'k TableRef> {
+    let full: Vec<&TableRef> = keys
+        .iter()
+        .filter(|k| !k.account.is_empty() && !k.region.is_empty())
+        .filter(|k| k.matches(account, region, name))
+        .collect();
+    if let [one] = full.as_slice() {
+        return Some(one);
+    }
+    keys.iter()
+        .find(|k| k.account == account && k.region == region && k.name == name)
 }
 
 fn table_history(
@@ -844,6 +892,37 @@ mod tests {
         assert_eq!(
             diff_facts(&on("KEYS_ONLY"), &on("NEW_IMAGE"))[0].sentence,
             "stream view type changed from KEYS_ONLY to NEW_IMAGE"
+        );
+    }
+    #[test]
+    fn partial_keys_join_the_one_table_they_can_be() {
+        let keys = table_keys(
+            [
+                ("111", "eu-west-1", "orders"),
+                ("", "", "orders"),
+                ("", "", "users"),
+                ("111", "eu-west-1", "users"),
+                ("222", "eu-west-1", "users"),
+            ]
+            .into_iter(),
+        );
+        let labels: Vec<String> = keys.iter().map(TableRef::label).collect();
+        assert_eq!(
+            labels,
+            [
+                "?/?/users",
+                "111/eu-west-1/orders",
+                "111/eu-west-1/users",
+                "222/eu-west-1/users"
+            ]
+        );
+        assert_eq!(
+            resolve(&keys, "", "", "orders").map(TableRef::label),
+            Some("111/eu-west-1/orders".into())
+        );
+        assert_eq!(
+            resolve(&keys, "", "", "users").map(TableRef::label),
+            Some("?/?/users".into())
         );
     }
 }

@@ -1,20 +1,11 @@
 //! Each table's latest known state, field by field, with the evidence behind every field: the
 //! input of the posture analyses ([`super::streams`], [`super::compliance`]).
 //!
-//! A stopgap for the merged table inventory (`analysis::inventory`, being built on another
-//! branch): the posture analyses read only [`TableState`], so when the inventory lands, only
-//! [`table_states`] changes, to a conversion from it.
-//!
-//! The merge, per field: among the records that state the field, the one with the latest time
-//! wins; a record's time is its own ([`Source::observed_at_ms`]), else the time of the
-//! collector run whose folder holds its file. A CLI output with neither (describe-table run by
-//! hand) counts as newer than any timed record, since it describes the account as it was when
-//! the user exported it; among equals, the later file wins. A field no record states is
-//! `None`: the analyses say which export would tell.
-//!
-//! Absence is proven only by a complete listing ([`Listing`]) for the table's account and
-//! region: a table missing from `backup list-protected-resources` is unprotected, one missing
-//! from `describe-scalable-targets` has no auto scaling.
+//! The merge is the table inventory's ([`super::inventory`]): latest wins per field, absence
+//! only from complete listings, encryption resolved against the KMS exports. This module turns
+//! its rows into what checks read: a [`TableRef`] identity, and an [`Evidence`] (file, kind,
+//! time) per field, plus the one thing the inventory's row leaves out that a check needs, the
+//! encryption's `SSEDescription.Status` ([`TableState::encryption`]).
 //!
 //! ```
 //! use ddb_lens_core::analysis::table_state::table_states;
@@ -26,10 +17,11 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
+use crate::analysis::inventory::{inventory, Inventory, Sourced, TableRow};
+use crate::ingest::value::parse_arn;
 use crate::ingest::FileKind;
 use crate::model::inventory::{
     BackupProtection, Encryption, EncryptionKind, KeyManager, ScalingTarget, Source, StreamSetting,
-    TableFacts,
 };
 use crate::model::Model;
 
@@ -124,13 +116,15 @@ pub struct TableState {
     pub table: TableRef,
     /// Empty when no record gives it.
     pub arn: String,
-    /// Set when AWS Config's latest record of the table is its deletion and no later record
-    /// shows it again.
+    /// Set when the latest record of the table is AWS Config's record of its deletion.
     pub deleted: Option<Evidence>,
     pub status: Option<Fact<String>>,
     pub billing_mode: Option<Fact<String>>,
-    /// With the key manager resolved from the KMS exports where they say.
+    /// With the key manager resolved from the KMS exports where they say, and the
+    /// `SSEDescription.Status` of the record that stated it.
     pub encryption: Option<Fact<Encryption>>,
+    /// How the key manager was told, or which export would tell it.
+    pub encryption_reason: Option<String>,
     pub pitr: Option<Fact<bool>>,
     pub deletion_protection: Option<Fact<bool>>,
     pub stream: Option<Fact<StreamSetting>>,
@@ -141,28 +135,10 @@ pub struct TableState {
     /// `protected: false` when a complete `list-protected-resources` of the account and region
     /// does not list the table.
     pub backup: Option<Fact<BackupProtection>>,
-    /// Every file that said anything about the table, sorted.
+    /// Only CloudTrail names the table: no export describes it.
+    pub cloudtrail_only: bool,
+    /// Every file that mentions the table, sorted.
     pub files: Vec<String>,
-}
-
-impl TableState {
-    fn new(table: TableRef) -> TableState {
-        TableState {
-            table,
-            arn: String::new(),
-            deleted: None,
-            status: None,
-            billing_mode: None,
-            encryption: None,
-            pitr: None,
-            deletion_protection: None,
-            stream: None,
-            tags: None,
-            autoscaling: None,
-            backup: None,
-            files: Vec::new(),
-        }
-    }
 }
 
 /// A complete listing of `kind` for `account` and `region`, as evidence that what it does not
@@ -191,225 +167,118 @@ pub fn complete_listing(
         .map(|(e, _)| e)
 }
 
-/// Sort key for "latest": an unknown time counts as newest (see the module docs).
+/// Sort key for "latest": an unknown time counts as newest, as in the inventory.
 fn rank_time(evidence: &Evidence) -> i64 {
     evidence.at_ms.unwrap_or(i64::MAX)
 }
 
-/// One record's statement about one table, in load order.
-struct Statement<'m> {
-    account: &'m str,
-    region: &'m str,
-    name: &'m str,
-    arn: &'m str,
-    facts: Option<&'m TableFacts>,
-    /// Config item tags, for items whose configuration did not carry them.
-    item_tags: Option<&'m BTreeMap<String, String>>,
-    deleted: bool,
-    evidence: Evidence,
-    /// Load order, the tie-break among equal times.
-    seq: usize,
+fn fact<T>(sourced: &Sourced<T>) -> Fact<T>
+where
+    T: Clone,
+{
+    Fact {
+        value: sourced.value.clone(),
+        evidence: Evidence {
+            file: sourced.file.clone(),
+            kind: sourced.kind.label().to_string(),
+            at_ms: sourced.observed_at_ms,
+        },
+    }
 }
 
-/// Every table the non-CloudTrail exports name, with its latest state; sorted by account,
-/// region and name.
+/// Every table of the inventory ([`inventory`]), in its order (account, region, name).
 pub fn table_states(model: &Model) -> Vec<TableState> {
+    table_states_of(model, &inventory(model))
+}
+
+/// The table states of an inventory already computed.
+pub fn table_states_of(model: &Model, inventory: &Inventory) -> Vec<TableState> {
+    inventory
+        .tables
+        .iter()
+        .map(|row| state_of(model, row))
+        .collect()
+}
+
+fn state_of(model: &Model, row: &TableRow) -> TableState {
+    let table = TableRef::new(&row.account, &row.region, &row.name);
+    let deleted = row
+        .status
+        .as_ref()
+        .filter(|_| row.is_deleted())
+        .map(|s| fact(s).evidence);
+    let encryption = row.encryption.as_ref().map(|e| {
+        let f = fact(e);
+        let (sse_type, status) = sse_of(model, &table, &e.file, e.observed_at_ms);
+        Fact {
+            value: Encryption {
+                kind: e.value.kind,
+                key_arn: e.value.key_arn.clone(),
+                sse_type,
+                status,
+            },
+            evidence: f.evidence,
+        }
+    });
+    TableState {
+        arn: row
+            .arn
+            .as_ref()
+            .map(|a| a.value.clone())
+            .unwrap_or_default(),
+        deleted,
+        status: row.status.as_ref().map(fact),
+        billing_mode: row.billing_mode.as_ref().map(fact),
+        encryption,
+        encryption_reason: row.encryption.as_ref().map(|e| e.value.reason.clone()),
+        pitr: row.pitr.as_ref().map(fact),
+        deletion_protection: row.deletion_protection.as_ref().map(fact),
+        stream: row.stream.as_ref().map(fact),
+        tags: row.tags.as_ref().map(fact),
+        autoscaling: row.autoscaling.as_ref().map(fact),
+        backup: row.backup.as_ref().map(fact),
+        cloudtrail_only: row.cloudtrail_only(),
+        files: row.sources.iter().map(|s| s.file.clone()).collect(),
+        table,
+    }
+}
+
+/// `SSEType` and `Status` of the encryption the inventory took from `file`: the inventory's
+/// row keeps the resolved key manager but not the status, which
+/// `dynamodb-table-encryption-enabled` judges by.
+fn sse_of(
+    model: &Model,
+    table: &TableRef,
+    file: &str,
+    at_ms: Option<i64>,
+) -> (Option<String>, Option<String>) {
     let records = &model.records;
-    let mut statements: Vec<Statement<'_>> = Vec::new();
-    for obs in &records.table_observations {
-        statements.push(Statement {
-            account: &obs.account,
-            region: &obs.region,
-            name: &obs.name,
-            arn: &obs.arn,
-            facts: Some(&obs.facts),
-            item_tags: None,
-            deleted: obs.facts.status.as_deref() == Some("DELETED"),
-            evidence: Evidence::of(model, &obs.source),
-            seq: statements.len(),
-        });
-    }
-    for item in &records.config_items {
-        if item.resource_type != "AWS::DynamoDB::Table" || item.resource_id.is_empty() {
-            continue;
-        }
-        statements.push(Statement {
-            account: &item.account,
-            region: &item.region,
-            name: &item.resource_id,
-            arn: item.arn.as_deref().unwrap_or(""),
-            facts: item.table.as_ref(),
-            item_tags: item.table.as_ref().map(|_| &item.tags),
-            deleted: item.status.is_deleted(),
-            evidence: Evidence::of(model, &item.source),
-            seq: statements.len(),
-        });
-    }
-    // Oldest first, so each later statement overrides.
-    statements.sort_by_key(|s| (rank_time(&s.evidence), s.seq));
-
-    let keys = table_keys(statements.iter().map(|s| (s.account, s.region, s.name)));
-    let mut states: BTreeMap<TableRef, TableState> = keys
+    let in_file = |index: u32| model.files.get(index as usize).map(String::as_str) == Some(file);
+    let from_observation = records
+        .table_observations
         .iter()
-        .map(|k| (k.clone(), TableState::new(k.clone())))
-        .collect();
-    for s in &statements {
-        let Some(key) = resolve(&keys, s.account, s.region, s.name) else {
-            continue;
-        };
-        let Some(state) = states.get_mut(key) else {
-            continue;
-        };
-        apply(state, s);
-    }
-    let mut out: Vec<TableState> = states.into_values().collect();
-    for state in &mut out {
-        add_listing_absences(model, state);
-        resolve_key_manager(model, state);
-        state.files.sort();
-        state.files.dedup();
-    }
-    out
-}
-
-/// The distinct tables: every fully known (account, region, name), plus each partly known
-/// one that does not resolve to exactly one of those.
-pub(crate) fn table_keys<'a>(
-    parts: impl Iterator<Item = (&'a str, &'a str, &'a str)> + Clone,
-) -> Vec<TableRef> {
-    let mut full: Vec<TableRef> = parts
-        .clone()
-        .filter(|(a, r, _)| !a.is_empty() && !r.is_empty())
-        .map(|(a, r, n)| TableRef::new(a, r, n))
-        .collect();
-    full.sort();
-    full.dedup();
-    let mut partial: Vec<TableRef> = parts
-        .filter(|(a, r, _)| a.is_empty() || r.is_empty())
-        .filter(|(a, r, n)| full.iter().filter(|k| k.matches(a, r, n)).count() != 1)
-        .map(|(a, r, n)| TableRef::new(a, r, n))
-        .collect();
-    partial.sort();
-    partial.dedup();
-    full.append(&mut partial);
-    full.sort();
-    full
-}
-
-/// The key a statement belongs to: its own when fully known, else the one full key it can be.
-pub(crate) fn resolve<'k>(
-    keys: &'k [TableRef],
-    account: &str,
-    region: &str,
-    name: &str,
-) -> Option<&'k TableRef> {
-    if let Some(exact) = keys
+        .filter(|o| in_file(o.source.file) && table.matches(&o.account, &o.region, &o.name))
+        .filter_map(|o| o.facts.encryption.as_ref());
+    let from_item = records
+        .config_items
         .iter()
-        .find(|k| k.account == account && k.region == region && k.name == name)
-    {
-        if !account.is_empty() && !region.is_empty() {
-            return Some(exact);
-        }
-        let full: Vec<&TableRef> = keys
-            .iter()
-            .filter(|k| !k.account.is_empty() && !k.region.is_empty())
-            .filter(|k| k.matches(account, region, name))
-            .collect();
-        return Some(if full.len() == 1 { full[0] } else { exact });
-    }
-    let mut candidates = keys.iter().filter(|k| k.matches(account, region, name));
-    let first = candidates.next()?;
-    candidates.next().is_none().then_some(first)
-}
-
-fn apply(state: &mut TableState, s: &Statement<'_>) {
-    state.files.push(s.evidence.file.clone());
-    if !s.arn.is_empty() {
-        state.arn = s.arn.to_string();
-    }
-    fn fact<T>(value: T, s: &Statement<'_>) -> Option<Fact<T>> {
-        Some(Fact {
-            value,
-            evidence: s.evidence.clone(),
+        .filter(|i| {
+            in_file(i.source.file)
+                && i.source.observed_at_ms == at_ms.filter(|_| i.source.observed_at_ms.is_some())
+                && table.matches(&i.account, &i.region, &i.resource_id)
         })
-    }
-    if s.deleted {
-        state.deleted = Some(s.evidence.clone());
-        return;
-    }
-    // Any later record of the table (a list-tables naming it included) means it exists again.
-    state.deleted = None;
-    let Some(f) = s.facts else {
-        return;
-    };
-    if let Some(v) = &f.status {
-        state.status = fact(v.clone(), s);
-    }
-    if let Some(v) = &f.billing_mode {
-        state.billing_mode = fact(v.clone(), s);
-    }
-    if let Some(v) = &f.encryption {
-        state.encryption = fact(v.clone(), s);
-    }
-    if let Some(v) = f.pitr {
-        state.pitr = fact(v, s);
-    }
-    if let Some(v) = f.deletion_protection {
-        state.deletion_protection = fact(v, s);
-    }
-    if let Some(v) = &f.stream {
-        state.stream = fact(v.clone(), s);
-    }
-    match (&f.tags, s.item_tags) {
-        (Some(v), _) => state.tags = fact(v.clone(), s),
-        (None, Some(v)) => state.tags = fact(v.clone(), s),
-        (None, None) => {}
-    }
-    if let Some(v) = &f.autoscaling {
-        state.autoscaling = fact(v.clone(), s);
-    }
-    if let Some(v) = &f.backup {
-        state.backup = fact(v.clone(), s);
-    }
+        .filter_map(|i| i.table.as_ref()?.encryption.as_ref());
+    from_observation
+        .chain(from_item)
+        .last()
+        .map(|e| (e.sse_type.clone(), e.status.clone()))
+        .unwrap_or((None, None))
 }
 
-/// No auto scaling target or backup listed for the table in a complete listing: it has none.
-fn add_listing_absences(model: &Model, state: &mut TableState) {
-    let (account, region) = (&state.table.account, &state.table.region);
-    if state.autoscaling.is_none() {
-        if let Some(evidence) =
-            complete_listing(model, FileKind::AutoScalingScalableTargets, account, region)
-        {
-            state.autoscaling = Some(Fact {
-                value: Vec::new(),
-                evidence,
-            });
-        }
-    }
-    if state.backup.is_none() {
-        if let Some(evidence) =
-            complete_listing(model, FileKind::BackupProtectedResources, account, region)
-        {
-            state.backup = Some(Fact {
-                value: BackupProtection {
-                    protected: false,
-                    last_backup_ms: None,
-                    last_backup_vault_arn: None,
-                },
-                evidence,
-            });
-        }
-    }
-}
-
-fn resolve_key_manager(model: &Model, state: &mut TableState) {
-    if let Some(fact) = &mut state.encryption {
-        fact.value.kind = key_manager_kind(model, &fact.value);
-    }
-}
-
-/// Who manages the key of `encryption`, from the loaded KMS keys and aliases; its own kind
-/// when they do not say.
+/// Who manages the key of `encryption`, by the inventory's rules (`kms describe-key`, then
+/// `alias/aws/dynamodb`, then a complete alias list of the key's account and region that
+/// does not point it at the key); its own kind when they do not say. For diffs between
+/// Config items, whose encryption the inventory does not resolve one by one.
 pub fn key_manager_kind(model: &Model, encryption: &Encryption) -> EncryptionKind {
     if encryption.kind != EncryptionKind::Unknown {
         return encryption.kind;
@@ -418,48 +287,49 @@ pub fn key_manager_kind(model: &Model, encryption: &Encryption) -> EncryptionKin
         return encryption.kind;
     };
     let key_id = key_arn.rsplit_once("key/").map_or(key_arn, |(_, id)| id);
-    let manager = model
-        .records
+    let records = &model.records;
+    let manager = records
         .kms_keys
         .iter()
         .filter(|k| k.arn.as_deref() == Some(key_arn) || k.key_id == key_id)
         .find_map(|k| k.manager);
     match manager {
-        Some(KeyManager::Aws) => EncryptionKind::AwsManaged,
-        Some(KeyManager::Customer) => EncryptionKind::CustomerManaged,
-        None => {
-            let aws_alias = model.records.kms_aliases.iter().any(|a| {
-                a.name == "alias/aws/dynamodb" && a.target_key_id.as_deref() == Some(key_id)
-            });
-            if aws_alias {
-                EncryptionKind::AwsManaged
-            } else {
-                encryption.kind
-            }
-        }
+        Some(KeyManager::Aws) => return EncryptionKind::AwsManaged,
+        Some(KeyManager::Customer) => return EncryptionKind::CustomerManaged,
+        None => {}
     }
-}
-
-/// (region, account, resource) of an ARN `arn:PARTITION:SERVICE:REGION:ACCOUNT:RESOURCE`.
-pub fn arn_parts(arn: &str) -> Option<(&str, &str, &str)> {
-    let mut parts = arn.strip_prefix("arn:")?.splitn(5, ':');
-    let _partition = parts.next()?;
-    let _service = parts.next()?;
-    let region = parts.next()?;
-    let account = parts.next()?;
-    let resource = parts.next()?;
-    Some((region, account, resource))
+    let Some(arn) = parse_arn(key_arn) else {
+        return encryption.kind;
+    };
+    let local = |account: &str, region: &str| account == arn.account && region == arn.region;
+    let aws_alias = records.kms_aliases.iter().any(|a| {
+        local(&a.account, &a.region)
+            && a.name == "alias/aws/dynamodb"
+            && a.target_key_id.as_deref() == Some(key_id)
+    });
+    if aws_alias {
+        return EncryptionKind::AwsManaged;
+    }
+    let complete_aliases = records.listings.iter().any(|l| {
+        l.kind == FileKind::KmsListAliases && !l.truncated && local(&l.account, &l.region)
+    });
+    if complete_aliases {
+        // DynamoDB takes only its own AWS managed key or a customer managed key.
+        EncryptionKind::CustomerManaged
+    } else {
+        encryption.kind
+    }
 }
 
 /// The table of a DynamoDB stream ARN (`...:table/NAME/stream/LABEL`), as a [`TableRef`].
 pub fn stream_table(stream_arn: &str) -> Option<TableRef> {
-    let (region, account, resource) = arn_parts(stream_arn)?;
-    let rest = resource.strip_prefix("table/")?;
+    let arn = parse_arn(stream_arn)?;
+    let rest = arn.resource.strip_prefix("table/")?;
     let (name, stream) = rest.split_once('/')?;
-    if name.is_empty() || !stream.starts_with("stream/") {
+    if arn.service != "dynamodb" || name.is_empty() || !stream.starts_with("stream/") {
         return None;
     }
-    Some(TableRef::new(account, region, name))
+    Some(TableRef::new(arn.account, arn.region, name))
 }
 
 #[cfg(test)]
@@ -480,37 +350,5 @@ mod tests {
             None
         );
         assert_eq!(stream_table("arn:aws:sqs:us-west-2:123456789012:q"), None);
-    }
-
-    #[test]
-    fn partial_keys_join_the_one_table_they_can_be() {
-        let keys = table_keys(
-            [
-                ("111", "eu-west-1", "orders"),
-                ("", "", "orders"),
-                ("", "", "users"),
-                ("111", "eu-west-1", "users"),
-                ("222", "eu-west-1", "users"),
-            ]
-            .into_iter(),
-        );
-        let labels: Vec<String> = keys.iter().map(TableRef::label).collect();
-        assert_eq!(
-            labels,
-            [
-                "?/?/users",
-                "111/eu-west-1/orders",
-                "111/eu-west-1/users",
-                "222/eu-west-1/users"
-            ]
-        );
-        assert_eq!(
-            resolve(&keys, "", "", "orders").map(TableRef::label),
-            Some("111/eu-west-1/orders".into())
-        );
-        assert_eq!(
-            resolve(&keys, "", "", "users").map(TableRef::label),
-            Some("?/?/users".into())
-        );
     }
 }
