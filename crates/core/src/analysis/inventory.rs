@@ -341,7 +341,7 @@ impl Builder {
     fn build(self, key: Key, all: &[Obs<'_>], model: &Model, kms: &Kms<'_>) -> TableRow {
         // Latest first, so each field takes the first observation that has it.
         let mut mine: Vec<&Obs<'_>> = self.observations.iter().map(|&i| &all[i]).collect();
-        mine.sort_by(|a, b| b.rank.cmp(&a.rank));
+        mine.sort_by_key(|o| std::cmp::Reverse(o.rank));
         macro_rules! latest {
             ($field:ident) => {
                 mine.iter().find_map(|o| {
@@ -364,10 +364,7 @@ impl Builder {
             .into_iter()
             .filter_map(|f| {
                 let file = model.files.get(f as usize)?.clone();
-                let kind = all
-                    .iter()
-                    .find(|o| o.source.file == f)
-                    .map_or(FileKind::CloudTrailLog, |o| o.source.kind);
+                let kind = *model.file_kinds.get(f as usize)?;
                 Some(SourceRef { file, kind })
             })
             .collect();

@@ -74,7 +74,7 @@ fn read_item(
             *tables += u64::from(item.resource_type == TABLE);
             out.records.config_items.push(*item);
         }
-        Ok(Kept::Key(key)) => out.records.kms_keys.push(key),
+        Ok(Kept::Key(key)) => out.records.kms_keys.push(*key),
         Ok(Kept::Nothing) => {}
     }
 }
@@ -136,7 +136,7 @@ impl<'de> Visitor<'de> for ListSeed<'_, '_, '_> {
 /// What one item became.
 enum Kept {
     Item(Box<ConfigItem>),
-    Key(crate::model::inventory::KmsKeyInfo),
+    Key(Box<crate::model::inventory::KmsKeyInfo>),
     /// A resource type the inventory does not use: counted only.
     Nothing,
 }
@@ -168,7 +168,7 @@ fn config_item(v: &Value, change_type: Option<String>, ctx: &Ctx<'_>) -> Result<
         return Ok(if key.key_id.is_empty() {
             Kept::Nothing
         } else {
-            Kept::Key(key)
+            Kept::Key(Box::new(key))
         });
     }
     if !resource_type.starts_with("AWS::DynamoDB::") {

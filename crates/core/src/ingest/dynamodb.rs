@@ -11,7 +11,7 @@ use serde_json::Value;
 
 use crate::ingest::exports::{Ctx, Out};
 use crate::ingest::value::{
-    clean_name, count, describe, flag, get, items, parse_arn, table_arn, tags, text, time,
+    clean_name, count, describe, flag, get, items, parse_arn, string, table_arn, tags, text, time,
 };
 use crate::model::inventory::{
     Encryption, EncryptionKind, KinesisDestination, Listing, Replica, StreamSetting, TableFacts,
@@ -149,8 +149,8 @@ pub(crate) fn describe_table(v: &Value, ctx: &Ctx<'_>) -> Out {
             continue;
         }
         out.count += 1;
-        let arn = text(t, "TableArn");
-        let name = text(t, "TableName").or_else(|| {
+        let arn = string(t, "TableArn");
+        let name = string(t, "TableName").or_else(|| {
             arn.as_deref()
                 .and_then(table_arn)
                 .map(|(_, n)| n.to_string())
@@ -256,7 +256,7 @@ pub(crate) fn kinesis_destinations(v: &Value, ctx: &Ctx<'_>) -> Out {
         }
     }
     destinations.sort();
-    let named = text(v, "TableName");
+    let named = string(v, "TableName");
     let table = match named.as_deref().and_then(clean_name) {
         Some(name) => Some(name.to_string()),
         None => path_table(ctx, &mut out, "Kinesis streaming destinations"),

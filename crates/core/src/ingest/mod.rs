@@ -310,6 +310,7 @@ impl Loader {
         if let Some(content) = parsed.content {
             let file_index = self.model.files.len() as u32;
             self.model.files.push(report.name.clone());
+            self.model.file_kinds.push(report.kind);
             let remap: Vec<Sym> = content
                 .strings
                 .iter()
@@ -521,6 +522,7 @@ fn plural(noun: &str, count: u64) -> String {
     }
     match noun.strip_suffix('y') {
         Some(stem) if !noun.ends_with("ey") => format!("{stem}ies"),
+        _ if noun.ends_with('s') => format!("{noun}es"),
         _ => format!("{noun}s"),
     }
 }

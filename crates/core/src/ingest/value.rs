@@ -30,6 +30,15 @@ pub(crate) fn text(v: &Value, key: &str) -> Option<String> {
     scalar_text(get(v, key)?)
 }
 
+/// A field that must be a string (a name): a number there is a wrongly typed field, not a
+/// name. Empty strings read as absent.
+pub(crate) fn string(v: &Value, key: &str) -> Option<String> {
+    get(v, key)?
+        .as_str()
+        .filter(|s| !s.is_empty())
+        .map(str::to_string)
+}
+
 pub(crate) fn text_any(v: &Value, keys: &[&str]) -> Option<String> {
     keys.iter().find_map(|key| text(v, key))
 }

@@ -96,6 +96,8 @@ pub struct Model {
     pub events_unsorted: Vec<Event>,
     /// Source file names, indexed by [`Event::file`] and [`inventory::Source::file`].
     pub files: Vec<String>,
+    /// What each file in [`Model::files`] was recognised as.
+    pub file_kinds: Vec<crate::ingest::FileKind>,
     /// Everything the non-CloudTrail exports said, in file order (see [`inventory`]).
     pub records: inventory::Records,
     /// The eventID key ([`crate::ingest::cloudtrail::event_id_key`]) of each notable event
