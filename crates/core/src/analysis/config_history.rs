@@ -22,6 +22,7 @@
 use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
+use serde_json::Value;
 
 use crate::analysis::overview::bucket_size_within;
 use crate::analysis::table_state::{key_manager_kind, Evidence, TableRef};
@@ -141,6 +142,11 @@ pub struct FieldChange {
     pub after: Option<String>,
     /// "point-in-time recovery turned off", "tag `team` added (payments)".
     pub sentence: String,
+    /// Set (to the eventID) when the change is read from the request of the CloudTrail call
+    /// behind the item, because the item before it is not loaded: AWS Config history often
+    /// starts mid-way, and the first item's call still says what it changed. `before` is then
+    /// unknown (`None`).
+    pub from_event: Option<String>,
 }
 
 /// The CloudTrail call an item names in `relatedEvents`.
@@ -443,6 +449,7 @@ fn table_history(
                 before: None,
                 after: None,
                 sentence: "table deleted".to_string(),
+                from_event: None,
             });
         } else if first && is_creation(item) {
             changes.push(FieldChange {
@@ -455,10 +462,25 @@ fn table_history(
                 } else {
                     "AWS Config first recorded the table (created or newly discovered)".to_string()
                 },
+                from_event: None,
             });
         }
         if let (Some(before), Some(after)) = (&previous, &facts) {
             changes.extend(diff_facts(before, after));
+        } else if previous.is_none() && changes.is_empty() {
+            for id in &item.related_events {
+                let Some(event) = model.event_by_id(id) else {
+                    continue;
+                };
+                let Some(detail) = model.detail_json(event) else {
+                    continue;
+                };
+                changes.extend(changes_from_call(
+                    model.str(event.event_name),
+                    &detail["requestParameters"],
+                    id,
+                ));
+            }
         }
         // An item without a configuration (an oversized item's summary) says nothing: the
         // next item compares with the last one that did.
@@ -541,6 +563,7 @@ fn change(
         before,
         after,
         sentence,
+        from_event: None,
     }
 }
 
@@ -747,6 +770,154 @@ pub fn diff_facts(a: &TableFacts, b: &TableFacts) -> Vec<FieldChange> {
             Some(y.clone()),
             "resource-based policy changed".to_string(),
         )),
+        _ => {}
+    }
+    out
+}
+
+/// What a DynamoDB call's request changed, for an item whose predecessor is not loaded.
+/// CloudTrail writes request keys in lower camel case (`pointInTimeRecoverySpecification`,
+/// `sSESpecification`); keys are matched ignoring case all the same.
+fn changes_from_call(name: &str, request: &Value, event_id: &str) -> Vec<FieldChange> {
+    let get = |v: &'_ Value, key: &str| -> Option<Value> {
+        let map = v.as_object()?;
+        map.iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case(key))
+            .map(|(_, v)| v.clone())
+            .filter(|v| !v.is_null())
+    };
+    let flag = |v: &Value, key: &str| match get(v, key)? {
+        Value::Bool(b) => Some(b),
+        Value::String(s) => s.parse().ok(),
+        _ => None,
+    };
+    let text = |v: &Value, key: &str| get(v, key)?.as_str().map(str::to_string);
+    let mut out = Vec::new();
+    let mut push = |field, key: Option<&str>, after: Option<String>, sentence: String| {
+        let mut c = change(
+            field,
+            key,
+            None,
+            after,
+            format!("{sentence} (from the CloudTrail call)"),
+        );
+        c.from_event = Some(event_id.to_string());
+        out.push(c);
+    };
+    match name {
+        "UpdateContinuousBackups" => {
+            let spec = get(request, "pointInTimeRecoverySpecification").unwrap_or(Value::Null);
+            if let Some(on) = flag(&spec, "pointInTimeRecoveryEnabled") {
+                push(
+                    ChangeField::Pitr,
+                    None,
+                    Some(on_off(on).into()),
+                    format!("point-in-time recovery turned {}", on_off(on)),
+                );
+            }
+        }
+        "UpdateTable" => {
+            if let Some(on) = flag(request, "deletionProtectionEnabled") {
+                push(
+                    ChangeField::DeletionProtection,
+                    None,
+                    Some(on_off(on).into()),
+                    format!("deletion protection turned {}", on_off(on)),
+                );
+            }
+            if let Some(mode) = text(request, "billingMode") {
+                push(
+                    ChangeField::BillingMode,
+                    None,
+                    Some(mode.clone()),
+                    format!("billing mode set to {}", billing_label(&mode)),
+                );
+            }
+            if let Some(spec) = get(request, "streamSpecification") {
+                match (flag(&spec, "streamEnabled"), text(&spec, "streamViewType")) {
+                    (Some(true), view) => push(
+                        ChangeField::Stream,
+                        None,
+                        Some(view.as_ref().map_or("on".into(), |v| format!("on ({v})"))),
+                        view.map_or("stream turned on".into(), |v| {
+                            format!("stream turned on ({v})")
+                        }),
+                    ),
+                    (Some(false), _) => push(
+                        ChangeField::Stream,
+                        None,
+                        Some("off".into()),
+                        "stream turned off".into(),
+                    ),
+                    (None, _) => {}
+                }
+            }
+            if let Some(spec) = get(request, "sSESpecification") {
+                let after = match (flag(&spec, "enabled"), text(&spec, "kMSMasterKeyId")) {
+                    (Some(false), _) => "AWS owned key".to_string(),
+                    (_, Some(key)) => format!("KMS key {key}"),
+                    (_, None) => "AWS managed key (aws/dynamodb)".to_string(),
+                };
+                push(
+                    ChangeField::Encryption,
+                    None,
+                    Some(after.clone()),
+                    format!("encryption set to the {after}"),
+                );
+            }
+        }
+        "TagResource" => {
+            for tag in get(request, "tags")
+                .and_then(|t| t.as_array().cloned())
+                .unwrap_or_default()
+            {
+                if let (Some(k), v) = (text(&tag, "key"), text(&tag, "value").unwrap_or_default()) {
+                    push(
+                        ChangeField::Tags,
+                        Some(&k),
+                        Some(v.clone()),
+                        format!("tag `{k}` set to {v}"),
+                    );
+                }
+            }
+        }
+        "UntagResource" => {
+            for key in get(request, "tagKeys")
+                .and_then(|t| t.as_array().cloned())
+                .unwrap_or_default()
+            {
+                if let Some(k) = key.as_str() {
+                    push(
+                        ChangeField::Tags,
+                        Some(k),
+                        None,
+                        format!("tag `{k}` removed"),
+                    );
+                }
+            }
+        }
+        "UpdateTimeToLive" => {
+            let spec = get(request, "timeToLiveSpecification").unwrap_or(Value::Null);
+            if let Some(on) = flag(&spec, "enabled") {
+                let sentence = match (on, text(&spec, "attributeName")) {
+                    (true, Some(a)) => format!("time to live turned on (attribute {a})"),
+                    _ => format!("time to live turned {}", on_off(on)),
+                };
+                push(ChangeField::Ttl, None, Some(on_off(on).into()), sentence);
+            }
+        }
+        "PutResourcePolicy" => push(
+            ChangeField::ResourcePolicy,
+            None,
+            None,
+            "resource-based policy set".into(),
+        ),
+        "DeleteResourcePolicy" => push(
+            ChangeField::ResourcePolicy,
+            None,
+            None,
+            "resource-based policy removed".into(),
+        ),
         _ => {}
     }
     out

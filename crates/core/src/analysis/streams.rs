@@ -141,7 +141,7 @@ pub struct StreamChange {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TableStreams {
     pub table: TableRef,
-    /// AWS Config recorded the table's deletion.
+    /// The table no longer exists ([`TableState::deleted`]).
     pub deleted: bool,
     pub stream: StreamStatus,
     pub view_type: Option<String>,
@@ -305,7 +305,10 @@ fn table_streams(
     let (consumer, consumer_reason, consumer_evidence) = match status {
         _ if deleted => (
             Consumer::NotApplicable,
-            "The table was deleted.".to_string(),
+            state
+                .deleted
+                .as_ref()
+                .map_or_else(String::new, |d| d.reason.clone()),
             None,
         ),
         StreamStatus::Off => (
@@ -430,10 +433,11 @@ fn config_changes(model: &Model) -> Vec<StreamChange> {
     let mut out = Vec::new();
     for history in table_histories(model) {
         for item in &history.items {
+            // Changes read from a CloudTrail call are listed from the call itself.
             for c in item
                 .changes
                 .iter()
-                .filter(|c| c.field == ChangeField::Stream)
+                .filter(|c| c.field == ChangeField::Stream && c.from_event.is_none())
             {
                 let before_on = c.before.as_deref().is_some_and(|b| b != "off");
                 let after_on = c.after.as_deref().is_some_and(|a| a != "off");
@@ -557,14 +561,27 @@ fn cloudtrail_changes(model: &Model, mappings: &[EventSourceMapping]) -> Vec<Str
         .into_iter()
         .filter_map(|(e, kind)| Some((e, kind, model.detail_json(e)?)))
         .collect();
+    let mut function_of_uuid: BTreeMap<String, String> = mappings
+        .iter()
+        .map(|m| (m.uuid.to_ascii_lowercase(), function_name(&m.function_arn)))
+        .collect();
     for (_, _, detail) in &details {
         let (req, resp) = (&detail["requestParameters"], &detail["responseElements"]);
-        let uuid = field_str(resp, "UUID").or_else(|| field_str(req, "UUID"));
+        let Some(uuid) = field_str(resp, "UUID").or_else(|| field_str(req, "UUID")) else {
+            continue;
+        };
+        let uuid = uuid.to_ascii_lowercase();
         let arn = field_str(req, "eventSourceArn").or_else(|| field_str(resp, "eventSourceArn"));
-        if let (Some(uuid), Some(arn)) = (uuid, arn) {
+        if let Some(arn) = arn {
             stream_of_uuid
-                .entry(uuid.to_ascii_lowercase())
+                .entry(uuid.clone())
                 .or_insert_with(|| arn.to_string());
+        }
+        let function = field_str(resp, "functionArn").or_else(|| field_str(req, "functionName"));
+        if let Some(function) = function {
+            function_of_uuid
+                .entry(uuid)
+                .or_insert_with(|| function_name(function));
         }
     }
     for (event, kind, detail) in &details {
@@ -580,14 +597,7 @@ fn cloudtrail_changes(model: &Model, mappings: &[EventSourceMapping]) -> Vec<Str
         let function = field_str(resp, "functionArn")
             .or_else(|| field_str(req, "functionName"))
             .map(function_name)
-            .or_else(|| {
-                uuid.and_then(|u| {
-                    mappings
-                        .iter()
-                        .find(|m| m.uuid.eq_ignore_ascii_case(u))
-                        .map(|m| function_name(&m.function_arn))
-                })
-            });
+            .or_else(|| uuid.and_then(|u| function_of_uuid.get(&u.to_ascii_lowercase()).cloned()));
         let who = function.as_deref().unwrap_or("(unknown function)");
         let batch = field(req, "batchSize").and_then(Value::as_u64);
         let enabled = field_bool(req, "enabled");

@@ -116,8 +116,10 @@ pub struct TableState {
     pub table: TableRef,
     /// Empty when no record gives it.
     pub arn: String,
-    /// Set when the latest record of the table is AWS Config's record of its deletion.
-    pub deleted: Option<Evidence>,
+    /// Set when the table no longer exists: AWS Config's latest record of it is its deletion,
+    /// or a complete `list-tables` of its account and region, taken after every other record
+    /// of it, leaves it out.
+    pub deleted: Option<Deletion>,
     pub status: Option<Fact<String>>,
     pub billing_mode: Option<Fact<String>>,
     /// With the key manager resolved from the KMS exports where they say, and the
@@ -139,6 +141,31 @@ pub struct TableState {
     pub cloudtrail_only: bool,
     /// Every file that mentions the table, sorted.
     pub files: Vec<String>,
+}
+
+impl TableState {
+    /// The times of the records behind its facts (unknown as `i64::MAX`, the latest).
+    fn fact_times(&self) -> impl Iterator<Item = i64> + '_ {
+        let evidence = [
+            self.status.as_ref().map(|f| &f.evidence),
+            self.billing_mode.as_ref().map(|f| &f.evidence),
+            self.encryption.as_ref().map(|f| &f.evidence),
+            self.pitr.as_ref().map(|f| &f.evidence),
+            self.deletion_protection.as_ref().map(|f| &f.evidence),
+            self.stream.as_ref().map(|f| &f.evidence),
+            self.tags.as_ref().map(|f| &f.evidence),
+            self.backup.as_ref().map(|f| &f.evidence),
+        ];
+        evidence.into_iter().flatten().map(rank_time)
+    }
+}
+
+/// Why a table is taken as gone, and the record that shows it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Deletion {
+    /// One sentence.
+    pub reason: String,
+    pub evidence: Evidence,
 }
 
 /// A complete listing of `kind` for `account` and `region`, as evidence that what it does not
@@ -193,11 +220,67 @@ pub fn table_states(model: &Model) -> Vec<TableState> {
 
 /// The table states of an inventory already computed.
 pub fn table_states_of(model: &Model, inventory: &Inventory) -> Vec<TableState> {
-    inventory
+    let mut states: Vec<TableState> = inventory
         .tables
         .iter()
         .map(|row| state_of(model, row))
-        .collect()
+        .collect();
+    let mut trail_times: Option<BTreeMap<TableRef, i64>> = None;
+    for state in &mut states {
+        if state.deleted.is_some() {
+            continue;
+        }
+        let Some(listing) = complete_listing(
+            model,
+            FileKind::DynamoDbListTables,
+            &state.table.account,
+            &state.table.region,
+        ) else {
+            continue;
+        };
+        if state.files.contains(&listing.file) {
+            continue;
+        }
+        // Taken after everything else said about the table? Times unknown count as latest.
+        let mut latest = state.fact_times().max();
+        if state.cloudtrail_only {
+            let times = trail_times.get_or_insert_with(|| cloudtrail_times(model));
+            latest = latest.max(times.get(&state.table).copied());
+        }
+        if latest.is_none_or(|t| rank_time(&listing) >= t) {
+            state.deleted = Some(Deletion {
+                reason: "A complete list-tables of its account and region, taken after every \
+                    other record of the table, does not name it: it no longer exists."
+                    .to_string(),
+                evidence: listing,
+            });
+        }
+    }
+    states
+}
+
+/// The latest CloudTrail event time per table named.
+fn cloudtrail_times(model: &Model) -> BTreeMap<TableRef, i64> {
+    let mut by_sym: rustc_hash::FxHashMap<(crate::Sym, crate::Sym, crate::Sym), i64> =
+        rustc_hash::FxHashMap::default();
+    for e in &model.events_unsorted {
+        if e.table.is_empty() {
+            continue;
+        }
+        let t = by_sym
+            .entry((e.account, e.region, e.table))
+            .or_insert(e.time_ms);
+        *t = (*t).max(e.time_ms);
+    }
+    let mut out: BTreeMap<TableRef, i64> = BTreeMap::new();
+    for ((account, region, set), time) in by_sym {
+        for name in crate::ingest::tables::split_tables(model.str(set)) {
+            let key = TableRef::new(model.str(account), model.str(region), name);
+            let t = out.entry(key).or_insert(time);
+            *t = (*t).max(time);
+        }
+    }
+    out
 }
 
 fn state_of(model: &Model, row: &TableRow) -> TableState {
@@ -206,7 +289,10 @@ fn state_of(model: &Model, row: &TableRow) -> TableState {
         .status
         .as_ref()
         .filter(|_| row.is_deleted())
-        .map(|s| fact(s).evidence);
+        .map(|s| Deletion {
+            reason: "AWS Config recorded the table's deletion.".to_string(),
+            evidence: fact(s).evidence,
+        });
     let encryption = row.encryption.as_ref().map(|e| {
         let f = fact(e);
         let (sse_type, status) = sse_of(model, &table, &e.file, e.observed_at_ms);

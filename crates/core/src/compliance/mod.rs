@@ -215,12 +215,12 @@ pub struct Params {
     pub stream_consumer_required: Vec<String>,
 }
 
-/// NOT_APPLICABLE for a deleted table, as AWS Config reports a deleted resource.
+/// NOT_APPLICABLE for a table that no longer exists, as AWS Config reports a deleted resource.
 pub fn deleted(input: &CheckInput<'_>) -> Option<Verdict> {
-    let evidence = input.state.deleted.as_ref()?;
+    let deletion = input.state.deleted.as_ref()?;
     Some(Verdict::not_applicable(
-        "AWS Config recorded the table's deletion.",
-        vec![evidence.clone()],
+        deletion.reason.clone(),
+        vec![deletion.evidence.clone()],
     ))
 }
 
