@@ -456,6 +456,9 @@ pub fn compliance(model: &Model, params: &Params) -> Compliance {
     }
 }
 
+/// (rule name, account, region, resource type, resource ID).
+type EvaluationKey = (String, String, String, String, String);
+
 /// Every Config rule loaded or named by an evaluation, with its latest evaluations.
 fn imported_rules(model: &Model) -> Vec<ImportedRule> {
     let records = &model.records;
@@ -485,8 +488,7 @@ fn imported_rules(model: &Model) -> Vec<ImportedRule> {
     }
     let same = |a: &str, b: &str| a.is_empty() || b.is_empty() || a == b;
     // Latest evaluation per (rule, account, region, resource type, resource ID).
-    let mut latest: BTreeMap<(String, String, String, String, String), (&ConfigEvaluation, usize)> =
-        BTreeMap::new();
+    let mut latest: BTreeMap<EvaluationKey, (&ConfigEvaluation, usize)> = BTreeMap::new();
     for (seq, e) in records.config_evaluations.iter().enumerate() {
         let key = (
             e.rule_name.clone(),

@@ -733,14 +733,14 @@ pub fn diff_facts(a: &TableFacts, b: &TableFacts) -> Vec<FieldChange> {
                     ChangeField::KinesisDestinations,
                     Some(arn),
                     None,
-                    status.as_ref().map(String::clone),
+                    (*status).clone(),
                     format!("Kinesis streaming destination {arn} added"),
                 )),
                 Some(old) if old != status => out.push(change(
                     ChangeField::KinesisDestinations,
                     Some(arn),
-                    old.as_ref().map(String::clone),
-                    status.as_ref().map(String::clone),
+                    (*old).clone(),
+                    (*status).clone(),
                     format!(
                         "Kinesis streaming destination {arn} changed from {} to {}",
                         old.as_deref().unwrap_or("unknown"),
@@ -755,7 +755,7 @@ pub fn diff_facts(a: &TableFacts, b: &TableFacts) -> Vec<FieldChange> {
                 out.push(change(
                     ChangeField::KinesisDestinations,
                     Some(arn),
-                    status.as_ref().map(String::clone),
+                    (*status).clone(),
                     None,
                     format!("Kinesis streaming destination {arn} removed"),
                 ));

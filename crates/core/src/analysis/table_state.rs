@@ -144,6 +144,27 @@ pub struct TableState {
 }
 
 impl TableState {
+    /// A table nothing is known about yet (every field `None`).
+    pub fn unknown(table: TableRef) -> TableState {
+        TableState {
+            table,
+            arn: String::new(),
+            deleted: None,
+            status: None,
+            billing_mode: None,
+            encryption: None,
+            encryption_reason: None,
+            pitr: None,
+            deletion_protection: None,
+            stream: None,
+            tags: None,
+            autoscaling: None,
+            backup: None,
+            cloudtrail_only: false,
+            files: Vec::new(),
+        }
+    }
+
     /// The times of the records behind its facts (unknown as `i64::MAX`, the latest).
     fn fact_times(&self) -> impl Iterator<Item = i64> + '_ {
         let evidence = [
