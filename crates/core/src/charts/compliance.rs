@@ -71,7 +71,7 @@ fn draw(root: &Area<'_>, compliance: &Compliance, width: i32) -> Result<(), Stri
     }
     for (i, s) in compliance.summaries.iter().enumerate() {
         let y = MARGIN_TOP + i as i32 * ROW;
-        root.draw_text(&s.check_id, &right, (x0 - 8, y + ROW / 2))
+        root.draw_text(&s.check_id, &right, (x0 - 8, y + 12))
             .map_err(err)?;
         match s.pass_percent {
             Some(p) => {
