@@ -1,6 +1,6 @@
 //! Tag coverage (issue 6): the policy and its stored JSON, AWS Organizations tag policy import
 //! from real-format fixtures, coverage arithmetic over every table seen, near-duplicate value
-//! groups, history from CloudTrail events and Config items, and a generated
+//! groups, history from CloudTrail events and Config items, the charts, and a generated
 //! inventory of a few hundred tables with realistic drift.
 
 use std::collections::BTreeMap;
@@ -11,6 +11,7 @@ use ddb_lens_core::analysis::tags::{
     PolicyError, RequiredKey, Share, TagChange, TagChangeSource, TagHistoryKind, TagPolicy,
     TagSnapshot, TaggedTable,
 };
+use ddb_lens_core::charts::tags::{coverage_bars_svg, coverage_heatmap_svg};
 use ddb_lens_core::time::parse_iso_ms;
 use ddb_lens_core::{Limits, Loader};
 
@@ -752,6 +753,84 @@ fn history_serialises_for_the_report() {
     assert_eq!(back, report);
 }
 
+#[test]
+fn charts_are_deterministic_and_escape_hostile_names() {
+    let mut tables = estate();
+    tables.push(table(
+        A1,
+        "eu-west-1",
+        "<script>alert(1)</script>",
+        &[("Environment", "<img src=x onerror=alert(2)>")],
+    ));
+    let mut policy = policy();
+    policy
+        .keys
+        .push(RequiredKey::new("Team\"><script>x</script>"));
+    let report = coverage(&tables, &policy);
+    for svg in [
+        coverage_bars_svg(&report, 640),
+        coverage_heatmap_svg(&report, 640, 100),
+        coverage_heatmap_svg(&report, 300, 3),
+    ] {
+        assert!(svg.starts_with("<svg role=\"img\" aria-label=\""), "{svg}");
+        assert!(!svg.to_lowercase().contains("<script"), "{svg}");
+        assert!(!svg.contains("<img"), "{svg}");
+        assert_eq!(svg.matches("<svg").count(), 1);
+        assert!(
+            svg.ends_with("</svg>\n") || svg.ends_with("</svg>"),
+            "{svg}"
+        );
+    }
+    let heatmap = coverage_heatmap_svg(&report, 640, 100);
+    assert!(
+        heatmap.contains("&lt;script&gt;alert(1)&lt;/script&gt;"),
+        "{heatmap}"
+    );
+    assert!(
+        heatmap.contains("Team&quot;&gt;&lt;script&gt;"),
+        "{heatmap}"
+    );
+    // Same input, same bytes.
+    assert_eq!(heatmap, coverage_heatmap_svg(&report, 640, 100));
+    assert_eq!(
+        coverage_bars_svg(&report, 640),
+        coverage_bars_svg(&report, 640)
+    );
+}
+
+#[test]
+fn bars_state_counts_and_heatmap_caps_rows() {
+    let report = coverage(&estate(), &policy());
+    let bars = coverage_bars_svg(&report, 640);
+    assert!(bars.contains("\n2 of 6 (33%)\n"), "{bars}");
+    assert!(bars.contains("\n1 of 6 (17%)\n"), "{bars}");
+    assert!(bars.contains("\nEnvironment\n"), "{bars}");
+    assert!(bars.contains("Environment: 33% with the key, 17% with an allowed value"));
+
+    let all = coverage_heatmap_svg(&report, 640, 100);
+    // Background, four legend swatches, a cell per table and key.
+    assert_eq!(all.matches("<rect").count(), 1 + 4 + 6 * 3, "{all}");
+    assert!(!all.contains("more tables"));
+    // Capped: the least compliant rows first, and a line for the rest.
+    let capped = coverage_heatmap_svg(&report, 640, 2);
+    assert_eq!(capped.matches("<rect").count(), 1 + 4 + 2 * 3);
+    assert!(
+        capped.contains("… and 4 more tables (1 of them compliant)"),
+        "{capped}"
+    );
+    // "legacy" and "sessions" miss all three keys: they come first.
+    assert!(
+        capped.contains("\nlegacy\n") && capped.contains("\nsessions\n"),
+        "{capped}"
+    );
+    // The two tables named orders say where they are.
+    assert!(all.contains("orders · eu-west-1 111122223333"), "{all}");
+
+    let empty = coverage(&[], &policy());
+    assert!(coverage_bars_svg(&empty, 640).contains("No tables loaded"));
+    assert!(coverage_heatmap_svg(&empty, 640, 10).contains("No tables loaded"));
+}
+
 fn generated(tables: u32, seed: u64) -> Vec<TaggedTable> {
     let cfg = ddb_lens_gen::GenConfig {
         tables,
@@ -834,6 +913,11 @@ fn generated_inventory_of_hundreds_of_tables_shows_the_drift() {
         prod.tables
     );
     assert!(prod.variants[0].value == "prod");
+
+    // The charts stay readable: capped rows and a line for the rest.
+    let heatmap = coverage_heatmap_svg(&report, 720, 60);
+    assert_eq!(heatmap.matches("<rect").count(), 1 + 4 + 60 * 3);
+    assert!(heatmap.contains(&format!("… and {} more tables", n - 60)));
 
     // Deterministic: the same seed gives the same figures.
     assert_eq!(coverage(&generated(400, 7), &policy()), report);
