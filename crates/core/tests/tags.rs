@@ -962,3 +962,55 @@ fn sample_tag_events_agree_with_its_inventory() {
         "{entries:#?}"
     );
 }
+
+#[test]
+fn tag_editor_changes_count_once() {
+    let mut loader = Loader::new(Limits::default());
+    let report = loader.ingest(
+        "tagging-api.json",
+        fixture("tagging-api-events.json").as_bytes(),
+    );
+    assert_eq!(report.records, 3, "{report:?}");
+    let changes = changes_from_events(loader.model());
+    let summary: Vec<(&str, &str, Option<&str>, &str)> = changes
+        .iter()
+        .map(|c| {
+            let TagChangeSource::Event { event_name, .. } = &c.source else {
+                panic!("{c:?}");
+            };
+            (
+                c.table.as_str(),
+                c.key.as_str(),
+                c.new.as_deref(),
+                event_name.as_str(),
+            )
+        })
+        .collect();
+    // The S3 bucket is not a table; the Tag Editor's change to orders repeats DynamoDB's.
+    assert_eq!(
+        summary,
+        vec![
+            (
+                "carts",
+                "Confidentiality",
+                Some("restricted"),
+                "TagResources"
+            ),
+            ("carts", "Team", Some("data"), "TagResources"),
+            (
+                "orders",
+                "Confidentiality",
+                Some("restricted"),
+                "TagResource"
+            ),
+            ("orders", "Team", Some("data"), "TagResource"),
+            ("carts", "Confidentiality", None, "UntagResources"),
+        ]
+    );
+    let entries = history(&changes, &TagPolicy::default());
+    assert_eq!(
+        entries.last().unwrap().sentence,
+        "carts lost its Confidentiality tag (was \"restricted\") on 2026-03-05 \
+         (UntagResources by arn:aws:iam::111122223333:user/dana)"
+    );
+}

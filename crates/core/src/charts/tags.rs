@@ -9,6 +9,8 @@
 //! control and bidirectional-override characters are replaced before drawing so a name cannot
 //! break the XML or disguise itself.
 
+use std::collections::BTreeMap;
+
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 use plotters::style::FontTransform;
@@ -354,10 +356,14 @@ fn draw_heatmap(root: &Area<'_>, coverage: &TagCoverage, layout: &HeatmapLayout<
 
     // Rows.
     let label_chars = (layout.label_px / CHAR_PX - 1) as usize;
+    let mut twins: BTreeMap<&str, Vec<&TableRow>> = BTreeMap::new();
+    for row in &coverage.rows {
+        twins.entry(row.name.as_str()).or_default().push(row);
+    }
     for (r, row) in layout.shown.iter().enumerate() {
         let y = layout.top + r as i32 * ROW_PX;
         root.draw_text(
-            &fit(&row_label(coverage, row), label_chars),
+            &fit(&row_label(&twins, row), label_chars),
             &left,
             (MARGIN, y + ROW_PX / 2),
         )
@@ -395,22 +401,18 @@ fn draw_heatmap(root: &Area<'_>, coverage: &TagCoverage, layout: &HeatmapLayout<
     Ok(())
 }
 
-/// The table's name, with whichever of its region and account tells it apart from tables of
-/// the same name.
-fn row_label(coverage: &TagCoverage, row: &TableRow) -> String {
-    let twins: Vec<&TableRow> = coverage
-        .rows
-        .iter()
-        .filter(|r| r.name == row.name)
-        .collect();
-    if twins.len() <= 1 {
+/// The table's name, with whichever of its region and account tells it apart from the
+/// tables in `twins` (every row, by name) that share its name.
+fn row_label(twins: &BTreeMap<&str, Vec<&TableRow>>, row: &TableRow) -> String {
+    let same_name = twins.get(row.name.as_str()).map_or(&[][..], Vec::as_slice);
+    if same_name.len() <= 1 {
         return row.name.clone();
     }
     let mut place = Vec::new();
-    if twins.iter().any(|r| r.region != row.region) && !row.region.is_empty() {
+    if same_name.iter().any(|r| r.region != row.region) && !row.region.is_empty() {
         place.push(row.region.as_str());
     }
-    if twins.iter().any(|r| r.account != row.account) && !row.account.is_empty() {
+    if same_name.iter().any(|r| r.account != row.account) && !row.account.is_empty() {
         place.push(row.account.as_str());
     }
     if place.is_empty() {

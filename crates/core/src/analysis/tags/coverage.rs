@@ -161,7 +161,7 @@ pub struct KeyValues {
 }
 
 /// Everything the tags view and report show about coverage.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TagCoverage {
     /// The policy measured against; its key order is the order of every per-key list here.
     pub policy: TagPolicy,
