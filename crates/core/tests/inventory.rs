@@ -885,6 +885,11 @@ fn the_built_in_sample_loads_cleanly_into_an_inventory() {
     let inv = inventory(loader.model());
     assert!(inv.notes.is_empty(), "{:?}", inv.notes);
     assert!(inv.tables.len() >= 40, "{}", inv.tables.len());
+    // The tag page's inputs come from the same records.
+    let tagged = ddb_lens_core::analysis::inventory::tagged_tables(&inv);
+    assert!(!tagged.is_empty() && tagged.len() <= inv.tables.len());
+    let snapshots = ddb_lens_core::analysis::inventory::tag_snapshots(loader.model());
+    assert!(snapshots.len() >= tagged.len() / 2, "{}", snapshots.len());
     // Every table the sample's inventory folder describes has its facts, from describe-table
     // or Config, and every table is placed in an account and region.
     assert!(inv

@@ -399,6 +399,54 @@ impl Builder {
     }
 }
 
+/// The inventory's tables whose tags some source gave, for [`crate::analysis::tags::coverage`].
+/// Tables whose tags no export gave are left out: an unknown is not "untagged".
+pub fn tagged_tables(inventory: &Inventory) -> Vec<crate::analysis::tags::TaggedTable> {
+    inventory
+        .tables
+        .iter()
+        .filter(|t| !t.is_deleted())
+        .filter_map(|t| {
+            Some(crate::analysis::tags::TaggedTable {
+                account: t.account.clone(),
+                region: t.region.clone(),
+                name: t.name.clone(),
+                arn: t.arn.as_ref().map(|a| a.value.clone()).unwrap_or_default(),
+                tags: t.tags.as_ref()?.value.clone(),
+            })
+        })
+        .collect()
+}
+
+/// AWS Config's table items that describe a table (with a configuration, not a deletion nor
+/// an oversized summary, whose empty tags would read as every tag lost), for
+/// [`crate::analysis::tags::changes_from_snapshots`], in model order.
+pub fn tag_snapshots(model: &Model) -> Vec<crate::analysis::tags::TagSnapshot> {
+    model
+        .records
+        .config_items
+        .iter()
+        .filter(|i| i.resource_type == "AWS::DynamoDB::Table" && !i.status.is_deleted())
+        .filter_map(|i| {
+            Some(crate::analysis::tags::TagSnapshot {
+                time_ms: i.capture_time_ms?,
+                account: i.account.clone(),
+                region: i.region.clone(),
+                table: i
+                    .resource_name
+                    .clone()
+                    .unwrap_or_else(|| i.resource_id.clone()),
+                tags: i.table.as_ref()?.tags.clone()?,
+                file: model
+                    .files
+                    .get(i.source.file as usize)
+                    .cloned()
+                    .unwrap_or_default(),
+            })
+        })
+        .collect()
+}
+
 fn sourced<T>(obs: &Obs<'_>, model: &Model, value: T) -> Sourced<T> {
     Sourced {
         value,

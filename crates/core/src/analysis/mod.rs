@@ -7,3 +7,4 @@ pub mod operations;
 pub mod overview;
 pub mod streams;
 pub mod table_state;
+pub mod tags;

@@ -2,4 +2,5 @@
 
 pub mod compliance;
 pub mod config_changes;
+pub mod tags;
 pub mod timeline;
