@@ -9,6 +9,7 @@ use std::collections::BTreeMap;
 use ddb_lens_core::analysis::compliance::{compliance, Agreement, Compliance, TableRow};
 use ddb_lens_core::analysis::streams::{Consumer, StreamStatus, TableStreams, Trigger};
 use ddb_lens_core::analysis::table_state::{Deletion, Evidence, Fact, TableRef, TableState};
+use ddb_lens_core::analysis::tags::{RequiredKey, TagPolicy};
 use ddb_lens_core::charts::compliance::compliance_svg;
 use ddb_lens_core::compliance::registry::{find, CHECKS};
 use ddb_lens_core::compliance::{CheckInput, Params, Status, Verdict};
@@ -338,8 +339,12 @@ fn parameters_come_from_config_rules_unless_the_user_sets_them() {
 fn required_tags_and_stream_consumer_follow_their_parameters() {
     let params = Params {
         required_tags: vec![
-            ("team".into(), vec!["payments".into(), "search".into()]),
-            ("env".into(), Vec::new()),
+            RequiredKey {
+                key: "team".into(),
+                allowed_values: vec!["payments".into(), "search".into()],
+                case_sensitive: true,
+            },
+            RequiredKey::new("env"),
         ],
         stream_consumer_required: vec![
             "ledger".into(),
@@ -696,16 +701,20 @@ fn required_tags_default_and_policy() {
     assert_eq!(check(id, &state), Status::Fail);
     state.tags = fact(BTreeMap::from([("team".into(), "payments".into())]));
     assert_eq!(check(id, &state), Status::Pass);
-    let policy = Params {
-        required_tags: vec![("team".into(), vec!["search".into()])],
-        ..Params::default()
-    };
-    assert_eq!(run(id, &state, None, &policy).status, Status::Fail);
-    let any_value = Params {
-        required_tags: vec![("team".into(), Vec::new())],
-        ..Params::default()
-    };
+    // The tag page's policy, its case rule and wildcards included.
+    let policy =
+        |json: &str| Params::default().with_tag_policy(&TagPolicy::from_json(json).unwrap());
+    let search_only =
+        policy(r#"{"version":1,"keys":[{"key":"team","allowed_values":["search"]}]}"#);
+    assert_eq!(run(id, &state, None, &search_only).status, Status::Fail);
+    let any_value = policy(r#"{"version":1,"keys":[{"key":"team"}]}"#);
     assert_eq!(run(id, &state, None, &any_value).status, Status::Pass);
+    let wildcard = policy(r#"{"version":1,"keys":[{"key":"team","allowed_values":["pay*"]}]}"#);
+    assert_eq!(run(id, &state, None, &wildcard).status, Status::Pass);
+    let other_case = policy(r#"{"version":1,"keys":[{"key":"Team"}]}"#);
+    assert_eq!(run(id, &state, None, &other_case).status, Status::Fail);
+    let any_case = policy(r#"{"version":1,"keys":[{"key":"Team","case_sensitive":false}]}"#);
+    assert_eq!(run(id, &state, None, &any_case).status, Status::Pass);
 }
 
 fn table_streams(stream: StreamStatus, consumer: Consumer) -> TableStreams {

@@ -32,6 +32,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::analysis::streams::streams_of;
 use crate::analysis::table_state::{table_states, Evidence, TableRef};
+use crate::analysis::tags::RequiredKey;
 use crate::compliance::registry::CHECKS;
 use crate::compliance::{CheckInput, CheckMeta, Params, Severity, Status, Verdict};
 use crate::model::inventory::{ComplianceType, ConfigEvaluation, EncryptionKind};
@@ -622,12 +623,14 @@ fn effective_params(user: &Params, rules: &[ImportedRule]) -> (Params, Vec<Strin
                                 .collect()
                         })
                         .unwrap_or_default();
-                    required.push((key.trim().to_string(), values));
+                    let mut key = RequiredKey::new(key.trim());
+                    key.allowed_values = values;
+                    required.push(key);
                 }
             }
             if let Some(keys) = p.get("requiredTagKeys") {
                 for key in keys.split(',').map(str::trim).filter(|s| !s.is_empty()) {
-                    required.push((key.to_string(), Vec::new()));
+                    required.push(RequiredKey::new(key));
                 }
             }
             if !required.is_empty() {

@@ -33,6 +33,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::analysis::streams::TableStreams;
 use crate::analysis::table_state::{Evidence, Fact, TableState};
+use crate::analysis::tags::{RequiredKey, TagPolicy};
 
 /// How much a failure matters, as Security Hub rates the control (ddb-lens's own judgement
 /// for checks that have no control).
@@ -206,13 +207,21 @@ pub struct Params {
     /// KMS key.
     pub kms_key_arns: Vec<String>,
     pub autoscaling: AutoscalingParams,
-    /// `required-tags`: each required tag key with its allowed values (empty: any value).
-    /// Empty: Security Hub DynamoDB.5's default, at least one tag. A plain list here; the tags
-    /// page's policy (analysis/tags.rs, another branch) converts to it.
-    pub required_tags: Vec<(String, Vec<String>)>,
+    /// `required-tags`: the tag page's required keys ([`TagPolicy`]), so both pages
+    /// judge a tag the same way (case rule, `*` wildcards in allowed values). Empty: Security
+    /// Hub DynamoDB.5's default, at least one tag.
+    pub required_tags: Vec<RequiredKey>,
     /// `ddb-lens-stream-consumer`: the tables that must have a stream with an active
     /// consumer, each as a name (any account and region) or `account/region/name`.
     pub stream_consumer_required: Vec<String>,
+}
+
+impl Params {
+    /// These parameters with the tag page's policy as `required-tags`' required keys.
+    pub fn with_tag_policy(mut self, policy: &TagPolicy) -> Params {
+        self.required_tags = policy.keys.clone();
+        self
+    }
 }
 
 /// NOT_APPLICABLE for a table that no longer exists, as AWS Config reports a deleted resource.

@@ -2,7 +2,7 @@
 //!
 //! ## What it does
 //! Passes a table that has every required tag key, each with one of its allowed values where
-//! values are given; fails one that lacks a key or has a value not allowed. With no required
+//! values are given, under the tag page's policy rules (case sensitivity, `*` wildcards); fails one that lacks a key or has a value not allowed. With no required
 //! keys set it follows Security Hub DynamoDB.5's default: a table passes with at least one
 //! tag of its own (keys starting `aws:` are AWS's, not the user's).
 //!
@@ -78,16 +78,19 @@ pub fn evaluate(input: &CheckInput<'_>) -> Verdict {
         };
     }
     let mut problems = Vec::new();
-    for (key, allowed) in required {
-        match tags.get(key) {
-            None => problems.push(format!("tag `{key}` is missing")),
-            Some(value) if !allowed.is_empty() && !allowed.contains(value) => {
-                problems.push(format!(
-                    "tag `{key}` is `{value}`, not one of {}",
-                    allowed.join(", ")
-                ))
-            }
-            Some(_) => {}
+    for required in required {
+        let found: Vec<(&String, &String)> = tags
+            .iter()
+            .filter(|(k, _)| required.matches_key(k))
+            .collect();
+        if found.is_empty() {
+            problems.push(format!("tag `{}` is missing", required.key));
+        } else if !found.iter().any(|(_, v)| required.allows(v)) {
+            let (key, value) = found[0];
+            problems.push(format!(
+                "tag `{key}` is `{value}`, not one of {}",
+                required.allowed_values.join(", ")
+            ));
         }
     }
     if problems.is_empty() {
