@@ -803,9 +803,24 @@ fn the_sample_gets_a_verdict_everywhere() {
         assert_eq!(s(id).insufficient_data, 0, "{id}");
         assert!(s(id).evaluated > 30, "{id}");
     }
-    // The generator writes no backup listing and no Config evaluations.
-    assert_eq!(s("dynamodb-in-backup-plan").evaluated, 0);
-    assert!(c.imported_rules.is_empty());
-    assert!(c.disagreements.is_empty());
+    // The generator lists backup coverage and scaling targets for every account and region.
+    for id in [
+        "dynamodb-autoscaling-enabled",
+        "dynamodb-in-backup-plan",
+        "dynamodb-resources-protected-by-backup-plan",
+    ] {
+        assert_eq!(s(id).insufficient_data, 0, "{id}");
+    }
+    // Its three Config rules map to checks (one by its Security Hub name's identifier), and
+    // one evaluation it left stale disagrees with the table's state.
+    assert!(c.imported_rules.iter().all(|r| r.check_id.is_some()));
+    for id in [
+        "dynamodb-pitr-enabled",
+        "dynamodb-table-deletion-protection-enabled",
+        "dynamodb-table-encrypted-kms",
+    ] {
+        assert!(s(id).config_percent.is_some() && s(id).agree > 30, "{id}");
+    }
+    assert!(!c.disagreements.is_empty());
     assert!(!c.design_differences[0].tables.is_empty());
 }

@@ -204,20 +204,25 @@ fn same_input_same_output() {
 }
 
 #[test]
-fn the_sample_has_streams_but_no_trigger_listing() {
+fn the_sample_has_streams_and_their_triggers() {
     let mut loader = Loader::new(Limits::default());
     for (name, bytes) in ddb_lens_gen::sample_files() {
         loader.ingest(&name, &bytes);
     }
     let s = streams(loader.model());
-    assert_eq!(s.totals.tables, 40);
-    assert!(s.totals.stream_on > 0 && s.totals.stream_off > 0);
-    // The generator writes no list-event-source-mappings: every stream's consumer is unknown.
-    assert_eq!(s.totals.triggers, 0);
+    let t = &s.totals;
+    assert_eq!(t.tables, 40);
+    assert!(t.stream_on > 0 && t.stream_off > 0);
+    // The generator lists a trigger on each stream its Lambda functions poll, some disabled
+    // after failing; the listing proves the other streams have none.
+    assert!(t.triggers > 0 && t.triggers_with_problems > 0);
+    assert!(t.consumer_active > 0 && t.consumer_none > 0);
+    assert_eq!(t.consumer_unknown, 0);
     assert_eq!(
-        s.totals.consumer_unknown,
-        s.totals.stream_on - deleted_with_stream(&s)
+        t.consumer_active + t.consumer_none,
+        t.stream_on - deleted_with_stream(&s)
     );
+    assert!(s.other_triggers.is_empty());
     assert!(s
         .changes
         .iter()

@@ -10,7 +10,8 @@
 //! * AWS Config snapshot and history files (`AWSLogs/<account>/Config/…`) with one
 //!   `AWS::DynamoDB::Table` item per table, agreeing with the CloudTrail changes;
 //! * an `inventory/<account>/<region>/` folder of AWS CLI v2 `describe-table` and
-//!   `list-tables` outputs.
+//!   `list-tables` outputs, and beside them the posture exports: Lambda triggers, auto scaling
+//!   targets, AWS Backup coverage, Config rules and their evaluations (see `posture.rs`).
 //!
 //! The same configuration gives the same bytes on every machine and in wasm: a seeded
 //! splitmix64 drives every choice, and no clock, hash-map order or platform maths is used.
@@ -32,6 +33,7 @@ mod config;
 mod inventory;
 mod json;
 mod names;
+mod posture;
 mod rng;
 mod tagged;
 mod time;
@@ -149,6 +151,11 @@ impl Generator {
         }
         for si in 0..world.streams.len() {
             for f in inventory::files(&world, si, &mut j) {
+                prepared.push(Prepared::Plain(f.path, f.json));
+            }
+        }
+        for si in 0..world.streams.len() {
+            for f in posture::files(&world, si, &mut j) {
                 prepared.push(Prepared::Plain(f.path, f.json));
             }
         }

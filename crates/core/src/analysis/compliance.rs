@@ -686,9 +686,12 @@ fn disagreement_note(
             crate::time::format_iso_ms(theirs),
             crate::time::format_iso_ms(ours)
         )),
-        (None, Some(_)) if !verdict.evidence.is_empty() => parts.push(
-            "ddb-lens's evidence has no time of its own (a CLI output), so which side saw the newer state is unknown.".to_string(),
-        ),
+        (None, Some(theirs)) if !verdict.evidence.is_empty() => parts.push(format!(
+            "AWS Config evaluated the configuration recorded at {}; ddb-lens's evidence is a CLI \
+             output with no time of its own (the collector's collector.json would date it), so \
+             which side saw the newer state is unknown.",
+            crate::time::format_iso_ms(theirs)
+        )),
         _ => {}
     }
     if let Some(rule) = rules
