@@ -113,7 +113,7 @@ impl Verdict {
         }
     }
 
-    /// INSUFFICIENT_DATA: "Needs <export> ...".
+    /// INSUFFICIENT_DATA, naming the export that would decide.
     pub fn needs(export: &str, reason: impl Into<String>, evidence: Vec<Evidence>) -> Verdict {
         Verdict {
             status: Status::InsufficientData,
