@@ -165,13 +165,30 @@ STATE_DIR=""
 ACCOUNT=""
 PARTITION="aws"
 
-# prune_empty DIR: remove DIR and its parents while they are empty, stopping at OUT: a call that
-# wrote nothing leaves no empty folder behind.
+# prune_empty DIR: remove DIR and its parents while they are empty, down to PRUNE_FLOOR (not
+# included): a call that wrote nothing leaves no empty folder behind. Parallel jobs get a floor
+# that no other job is creating folders under.
+PRUNE_FLOOR=""
 prune_empty() {
-  local dir="$1"
-  while [ "$dir" != "$OUT" ] && [ "${dir#"$OUT"/}" != "$dir" ] && rmdir -- "$dir" 2>/dev/null; do
+  local dir="$1" floor="${PRUNE_FLOOR:-$OUT}"
+  while [ "$dir" != "$floor" ] && [ "${dir#"$floor"/}" != "$dir" ] && rmdir -- "$dir" 2>/dev/null; do
     dir="$(dirname -- "$dir")"
   done
+}
+
+# spawn CMD...: run CMD in the background, at most JOBS at a time; drain: wait for all of them.
+RUNNING=0
+spawn() {
+  "$@" &
+  RUNNING=$((RUNNING + 1))
+  if [ "$RUNNING" -ge "$JOBS" ]; then
+    wait -n || true
+    RUNNING=$((RUNNING - 1))
+  fi
+}
+drain() {
+  wait || true
+  RUNNING=0
 }
 
 # On exit, interrupted or not: no partial file stays in OUT, no tally behind.
@@ -236,6 +253,8 @@ query() {
 collect_table() {
   local base="$1" table="$2"
   local dir="$base/dynamodb/tables/$table"
+  # Other tables' jobs make folders beside this one: prune no higher than this table's.
+  PRUNE_FLOOR="$base/dynamodb/tables"
   local arn="arn:$PARTITION:dynamodb:$COLLECT_REGION:$ACCOUNT:table/$table"
   # `--name=value`: a table name may start with "-", which the CLI would read as an option.
   collect "$dir/describe-table.json" "$table" dynamodb describe-table --table-name="$table" || true
@@ -273,25 +292,25 @@ collect_region() {
       | json_list_literals)
   fi
   say "  ${#tables[@]} tables"
-  local table
-  # Tables in parallel: each call is mostly the CLI starting up and a round trip.
-  local running=0
-  for table in "${tables[@]}"; do
-    collect_table "$base" "$table" &
-    running=$((running + 1))
-    if [ "$running" -ge "$JOBS" ]; then
-      wait -n || true
-      running=$((running - 1))
-    fi
-  done
-  wait || true
 
-  collect "$base/application-autoscaling/describe-scalable-targets.json" "" \
-    application-autoscaling describe-scalable-targets --service-namespace dynamodb || true
-  collect "$base/lambda/list-event-source-mappings.json" "" lambda list-event-source-mappings || true
-  collect "$base/resourcegroupstaggingapi/get-resources.json" "" \
-    resourcegroupstaggingapi get-resources --resource-type-filters dynamodb:table || true
-  collect "$base/backup/list-protected-resources.json" "" backup list-protected-resources || true
+  # In parallel, JOBS at a time: each call is mostly the CLI starting up and a round trip.
+  # Folders are pruned no lower than the region's while jobs run (see prune_empty).
+  mkdir -p -- "$base/dynamodb/tables"
+  PRUNE_FLOOR="$base"
+  local table
+  for table in "${tables[@]}"; do
+    spawn collect_table "$base" "$table"
+  done
+  spawn collect "$base/application-autoscaling/describe-scalable-targets.json" "" \
+    application-autoscaling describe-scalable-targets --service-namespace dynamodb
+  spawn collect "$base/lambda/list-event-source-mappings.json" "" lambda list-event-source-mappings
+  spawn collect "$base/resourcegroupstaggingapi/get-resources.json" "" \
+    resourcegroupstaggingapi get-resources --resource-type-filters dynamodb:table
+  spawn collect "$base/backup/list-protected-resources.json" "" backup list-protected-resources
+  spawn collect_config "$base" "${tables[@]}"
+  drain
+  PRUNE_FLOOR=""
+  prune_empty "$base/dynamodb/tables"
 
   # KMS: the keys the tables name, and the AWS managed key for DynamoDB (alias/aws/dynamodb),
   # the one a table "encrypted with an AWS managed key" uses without naming it.
@@ -320,8 +339,6 @@ collect_region() {
     seen="$seen$key_id "
     collect "$base/kms/keys/$key_id/describe-key.json" "$key" kms describe-key --key-id="$key" || true
   done
-
-  collect_config "$base" "${tables[@]}"
 }
 
 collect_config() {

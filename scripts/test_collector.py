@@ -657,6 +657,63 @@ def _():
         assert sorted(names) == sorted(TABLES[region]), names
 
 
+@check("a rule named file://... reaches the API as a JSON string, never as a CLI parameter")
+def _():
+    # moto answers get-compliance-details with a 500 whatever the name, so this runs the
+    # collector's Config step against a stub CLI that records its arguments instead.
+    names = ["file:///etc/hostname", "https://127.0.0.1:9/x", 'a "q" \\ b\t<i>', "-dash"]
+    stub = RUN.scratch / "stub-aws"
+    calls = RUN.scratch / "stub-calls"
+    stub.mkdir(exist_ok=True)
+    calls.mkdir(exist_ok=True)
+    listing = json.dumps(names, indent=4, ensure_ascii=False)
+    (stub / "listing.json").write_text(listing + "\n", encoding="utf-8")
+    (stub / "aws").write_text(
+        "#!/usr/bin/env bash\n"
+        f'n=$(ls "{calls}" | wc -l); printf "%s\\0" "$@" >"{calls}/$n"\n'
+        'case " $* " in\n'
+        f'  *" describe-config-rules "*"--query"*) cat "{stub}/listing.json" ;;\n'
+        '  *" list-discovered-resources "*) echo "[]" ;;\n'
+        '  *) echo "{}" ;;\n'
+        "esac\n"
+    )
+    (stub / "aws").chmod(0o755)
+    out = RUN.scratch / "stub-out"
+    base = out / ACCOUNT / "us-east-1"
+    base.mkdir(parents=True, exist_ok=True)
+    cmd = (
+        'source "$0"; OUT="$1"; ERRLOG="$1/collector-errors.log"; STATE_DIR="$1"; : >"$1/written"; '
+        'ACCOUNT="$2"; COLLECT_REGION=us-east-1; collect_config "$3"'
+    )
+    env = dict(RUN.env, PATH=f"{stub}{os.pathsep}{RUN.env['PATH']}")
+    r = subprocess.run(
+        ["bash", "-c", cmd, str(SCRIPT), str(out), ACCOUNT, str(base)],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert r.returncode == 0, r.stderr
+    asked = []
+    for f in sorted(calls.iterdir(), key=lambda p: int(p.name)):
+        argv = f.read_bytes().decode().split("\0")[:-1]
+        if "get-compliance-details-by-config-rule" not in argv:
+            continue
+        i = argv.index("--endpoint-url")  # the mock's, put there by aws_read
+        params = argv[:i] + argv[i + 2 :]
+        assert not any(a.startswith(("file://", "fileb://", "http://", "https://")) for a in params), argv
+        payload = json.loads(argv[argv.index("--cli-input-json") + 1])
+        assert payload["ComplianceTypes"] == ["COMPLIANT", "NON_COMPLIANT", "NOT_APPLICABLE"], payload
+        asked.append(payload["ConfigRuleName"])
+    assert asked == names, asked
+    written = sorted(p.name for p in (base / "config" / "compliance-details").iterdir())
+    assert len(written) == len(names), written
+    # A name of [A-Za-z0-9_.-] is kept; any other is mapped to those and given a checksum suffix.
+    assert "-dash.json" in written, written
+    others = [w for w in written if w != "-dash.json"]
+    assert all(re.fullmatch(r"[A-Za-z0-9_.-]+-\d+\.json", w) for w in others), written
+
+
 @check("the script runs the CLI in one place only: aws_read")
 def _():
     text = SCRIPT.read_text()
