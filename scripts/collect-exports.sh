@@ -400,6 +400,8 @@ s3_fetch() {
   if [ "$kind" = CloudTrail ] && [ -n "$ORG_ID" ]; then logs="AWSLogs/$ORG_ID/$ACCOUNT/CloudTrail"; fi
   local key_root="${prefix:+${prefix%/}/}$logs"
   local first last day region y m d ym
+  # Its own region variable: callers in a per-region loop keep theirs.
+  local COLLECT_REGION="$COLLECT_REGION"
   first="$(days_from_civil "${SINCE:0:4}" "${SINCE:5:2}" "${SINCE:8:2}")"
   last="$(days_from_civil "${TODAY:0:4}" "${TODAY:5:2}" "${TODAY:8:2}")"
   for region in "${REGIONS[@]}"; do
