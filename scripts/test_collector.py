@@ -714,6 +714,41 @@ def _():
     assert all(re.fullmatch(r"[A-Za-z0-9_.-]+-\d+\.json", w) for w in others), written
 
 
+@check("docs/exports.md's IAM policy allows each call the script makes, all real operations")
+def _():
+    import botocore.session  # the venv's botocore, the AWS CLI's own models
+    from botocore import xform_name
+
+    doc = (ROOT / "docs" / "exports.md").read_text()
+    policy = json.loads(re.search(r"```json\n(.*?)```", doc, re.S).group(1))
+    allowed = {a for st in policy["Statement"] for a in st["Action"]}
+    session = botocore.session.get_session()
+    # CLI service name -> (botocore model, IAM prefix)
+    services = {
+        "dynamodb": ("dynamodb", "dynamodb"),
+        "application-autoscaling": ("application-autoscaling", "application-autoscaling"),
+        "lambda": ("lambda", "lambda"),
+        "kms": ("kms", "kms"),
+        "resourcegroupstaggingapi": ("resourcegroupstaggingapi", "tag"),
+        "backup": ("backup", "backup"),
+        "configservice": ("config", "config"),
+        "cloudtrail": ("cloudtrail", "cloudtrail"),
+        "sts": ("sts", "sts"),
+        "ec2": ("ec2", "ec2"),
+    }
+    call = re.compile(r"\b(" + "|".join(map(re.escape, services)) + r")\s+((?:list|describe|get|batch-get|select)-[a-z-]+)")
+    needed = set()
+    for cli_service, cli_op in call.findall(SCRIPT.read_text()):
+        model_name, prefix = services[cli_service]
+        model = session.get_service_model(model_name)
+        ops = {xform_name(op, "-"): op for op in model.operation_names}
+        assert cli_op in ops, f"{cli_service} {cli_op} is not an operation of botocore's {model_name} model"
+        needed.add(f"{prefix}:{ops[cli_op]}")
+    needed |= {"s3:ListBucket", "s3:GetObject"}  # aws s3 sync from a bucket
+    assert len(needed) >= 20, needed
+    assert needed == allowed, f"calls not allowed: {sorted(needed - allowed)}\nallowed, not called: {sorted(allowed - needed)}"
+
+
 @check("the script runs the CLI in one place only: aws_read")
 def _():
     text = SCRIPT.read_text()
