@@ -42,17 +42,20 @@ pub fn render(report: &Report, out: &mut Html) {
                 ));
             }
             vec![
-                Cell::Code(f.name.clone()),
+                Cell::CodeLines(vec![
+                    f.name.clone(),
+                    match &f.sha256 {
+                        Some(hash) => format!("SHA-256 {hash}"),
+                        None => "SHA-256 not computed".to_string(),
+                    },
+                ]),
                 Cell::Count(f.size_bytes),
-                match &f.sha256 {
-                    Some(hash) => Cell::Code(hash.clone()),
-                    None => Cell::Text("not computed".to_string()),
-                },
-                Cell::Text(f.kind.label().to_string()),
+                Cell::Text(f.summary.clone()),
                 Cell::Count(f.records),
-                Cell::Count(f.events_added),
-                Cell::Time(f.time_first.as_deref().and_then(parse_iso_ms)),
-                Cell::Time(f.time_last.as_deref().and_then(parse_iso_ms)),
+                Cell::TimeRange(
+                    f.time_first.as_deref().and_then(parse_iso_ms),
+                    f.time_last.as_deref().and_then(parse_iso_ms),
+                ),
                 Cell::Status {
                     text: status.to_string(),
                     class,
@@ -65,14 +68,11 @@ pub fn render(report: &Report, out: &mut Html) {
         id: "manifest-files",
         caption: "Input files",
         columns: &[
-            text("File"),
+            text("File and SHA-256 of its bytes"),
             number("Bytes"),
-            text("SHA-256"),
-            text("Detected kind"),
+            text("Detected as"),
             number("Records"),
-            number("Events added"),
-            time("First time (UTC)"),
-            time("Last time (UTC)"),
+            time("Time covered (UTC)"),
             text("Status"),
             text("Errors and warnings"),
         ],

@@ -431,13 +431,38 @@ impl Html {
             }
             Cell::Time(ms) => {
                 let sort = ms.map(|ms| ms.to_string()).unwrap_or_default();
-                self.open("td", &[("data-sort", &sort)]);
+                self.open("td", &[("class", "time"), ("data-sort", &sort)]);
                 self.text(&ms.map(format_iso_ms).unwrap_or_else(|| "-".into()));
                 self.raw("</td>");
             }
             Cell::Status { text, class } => {
                 self.open("td", &[("class", class)]);
                 self.text(text);
+                self.raw("</td>");
+            }
+            Cell::CodeLines(lines) => {
+                let sort = lines.first().map(String::as_str).unwrap_or("");
+                self.open("td", &[("data-sort", sort)]);
+                for (i, line) in lines.iter().enumerate() {
+                    if i > 0 {
+                        self.raw("<br>");
+                    }
+                    self.element("code", &[], line);
+                }
+                self.raw("</td>");
+            }
+            Cell::TimeRange(first, last) => {
+                let sort = first.map(|ms| ms.to_string()).unwrap_or_default();
+                self.open("td", &[("class", "time"), ("data-sort", &sort)]);
+                match (first, last) {
+                    (Some(first), Some(last)) if first == last => self.text(&format_iso_ms(*first)),
+                    (Some(first), Some(last)) => {
+                        self.text(&format_iso_ms(*first));
+                        self.raw("<br>to ");
+                        self.text(&format_iso_ms(*last));
+                    }
+                    _ => self.text("-"),
+                }
                 self.raw("</td>");
             }
             Cell::Lines(lines) => {
@@ -522,6 +547,10 @@ pub enum Cell {
     },
     /// Several lines (messages, warnings).
     Lines(Vec<String>),
+    /// Identifier lines in monospace (a file name and its hash), sorted by the first.
+    CodeLines(Vec<String>),
+    /// A time range (ms), each end ISO 8601 UTC or "-", sorted by its start.
+    TimeRange(Option<i64>, Option<i64>),
 }
 
 #[cfg(test)]
