@@ -84,7 +84,7 @@ fn report_time_and_settings_are_taken_and_json_goes_to_stdout() {
     let settings = dir.join("settings.json");
     std::fs::write(
         &settings,
-        r#"{"filters":{"regions":["eu-west-1"]},"tag_policy":{"required_keys":[{"key":"Owner"}]}}"#,
+        r#"{"filters":{"regions":["eu-west-1"]},"tag_policy":{"version":1,"keys":[{"key":"Owner"}]}}"#,
     )
     .unwrap();
     let out = Command::new(env!("CARGO_BIN_EXE_ddb-lens"))
@@ -109,10 +109,7 @@ fn report_time_and_settings_are_taken_and_json_goes_to_stdout() {
     assert_eq!(json["report_time"]["source"], "setting");
     assert_eq!(json["settings"]["report_time_ms"], 1_775_001_600_000_i64);
     assert_eq!(json["settings"]["filters"]["regions"][0], "eu-west-1");
-    assert_eq!(
-        json["settings"]["tag_policy"]["required_keys"][0]["key"],
-        "Owner"
-    );
+    assert_eq!(json["settings"]["tag_policy"]["keys"][0]["key"], "Owner");
     let file = &json["inputs"]["files"][0];
     assert_eq!(file["name"], "fixtures/cloudtrail/delivered.json");
     assert_eq!(file["sha256"].as_str().unwrap().len(), 64);

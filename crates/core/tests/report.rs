@@ -278,9 +278,8 @@ fn hostile_files() -> Vec<(String, Vec<u8>)> {
 
 fn hostile_settings() -> ReportSettings {
     let mut settings = ReportSettings::default();
-    settings.tag_policy.required_keys[0].key = PAYLOADS[0].to_string();
-    settings.tag_policy.required_keys[1].allowed_values =
-        PAYLOADS.iter().map(|p| p.to_string()).collect();
+    settings.tag_policy.keys[0].key = PAYLOADS[0].to_string();
+    settings.tag_policy.keys[1].allowed_values = PAYLOADS.iter().map(|p| p.to_string()).collect();
     settings.rules.0.insert(
         PAYLOADS[1].to_string(),
         serde_json::json!({ PAYLOADS[3]: PAYLOADS[4] }),

@@ -5,6 +5,7 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
+pub use crate::analysis::tags::TagPolicy;
 use crate::model::{Event, Model, Sym};
 
 /// Everything besides the input files that decides a report's content.
@@ -14,7 +15,8 @@ pub struct ReportSettings {
     /// The time the report speaks as of, ms since the epoch (UTC). `None`: the newest time in
     /// the evidence, never the clock (see [`super::ReportTime`]).
     pub report_time_ms: Option<i64>,
-    /// The tag policy the tags section and the required-tags check measure against.
+    /// The tag policy the tags section and the required-tags check measure against (the tag
+    /// analysis' own, versioned type: `{"version":1,"keys":[...]}`).
     pub tag_policy: TagPolicy,
     /// Per-rule parameters.
     pub rules: RuleSettings,
@@ -35,40 +37,6 @@ impl ReportSettings {
             list.dedup();
         }
         settings
-    }
-}
-
-/// The tag policy. A placeholder until the tag analysis (issue 6) lands: the integrator replaces
-/// this type by the tags analysis' own policy type (the report only serialises it and renders
-/// it generically, so no report code changes with it).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(default)]
-pub struct TagPolicy {
-    /// Tag keys every table must carry, in the order the user gave them.
-    pub required_keys: Vec<RequiredTag>,
-    /// Whether keys and values compare case-sensitively (AWS tag keys are case-sensitive).
-    pub case_sensitive: bool,
-}
-
-/// One required tag key and the values it may take (empty: any value).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct RequiredTag {
-    pub key: String,
-    #[serde(default)]
-    pub allowed_values: Vec<String>,
-}
-
-impl Default for TagPolicy {
-    /// The keys AWS's DynamoDB security guidance names: Security, Confidentiality, Environment.
-    fn default() -> Self {
-        let key = |key: &str| RequiredTag {
-            key: key.to_string(),
-            allowed_values: Vec::new(),
-        };
-        TagPolicy {
-            required_keys: vec![key("Security"), key("Confidentiality"), key("Environment")],
-            case_sensitive: true,
-        }
     }
 }
 

@@ -7,7 +7,7 @@ pub fn render(report: &Report, out: &mut Html) {
     let keys: Vec<&str> = report
         .settings
         .tag_policy
-        .required_keys
+        .keys
         .iter()
         .map(|k| k.key.as_str())
         .collect();
