@@ -188,6 +188,11 @@ pub struct FileReport {
     /// The name as the user gave it (a relative path for folders).
     pub name: String,
     pub size_bytes: u64,
+    /// SHA-256 of the bytes as given (before any gunzip), lowercase hex; `None` until the caller
+    /// hashes them ([`crate::report::sha256_hex`]): the CLI when it reads a file, the page in the
+    /// background after loading. Absent in older JSON, hence the default.
+    #[serde(default)]
+    pub sha256: Option<String>,
     /// Whether the bytes were gzip (by magic bytes, whatever the name says).
     pub gzip: bool,
     pub uncompressed_bytes: u64,
@@ -218,6 +223,7 @@ impl FileReport {
         FileReport {
             name: name.to_string(),
             size_bytes,
+            sha256: None,
             gzip: false,
             uncompressed_bytes: 0,
             kind: FileKind::Unrecognised,
@@ -254,6 +260,36 @@ pub struct Totals {
     pub records_skipped: u64,
 }
 
+impl Totals {
+    /// Counts one more file. The loader and the report both total files this way, so a report
+    /// built from a list of file reports agrees with the loader that made them.
+    pub fn add(&mut self, report: &FileReport) {
+        self.files += 1;
+        self.bytes += report.size_bytes;
+        self.uncompressed_bytes += report.uncompressed_bytes;
+        match report.status {
+            FileStatus::Ok => self.files_ok += 1,
+            FileStatus::Warning => self.files_with_warnings += 1,
+            FileStatus::Error => self.files_with_errors += 1,
+        }
+        if report.kind == FileKind::Unrecognised {
+            self.files_unrecognised += 1;
+        }
+        self.events += report.events_added;
+        self.duplicates_dropped += report.duplicates;
+        self.records_skipped += report.records_skipped;
+    }
+
+    /// The totals of `reports`.
+    pub fn of(reports: &[FileReport]) -> Totals {
+        let mut totals = Totals::default();
+        for report in reports {
+            totals.add(report);
+        }
+        totals
+    }
+}
+
 /// Loads files into one [`Model`], dropping events already seen (same eventID).
 #[derive(Debug, Default)]
 pub struct Loader {
@@ -284,6 +320,18 @@ impl Loader {
     /// Reports of every file loaded, in load order.
     pub fn reports(&self) -> &[FileReport] {
         &self.reports
+    }
+
+    /// Records the SHA-256 (hex) of the bytes of the `index`-th file loaded, computed by the
+    /// caller when it has them (see [`FileReport::sha256`]). False when there is no such file.
+    pub fn set_sha256(&mut self, index: usize, sha256_hex: String) -> bool {
+        match self.reports.get_mut(index) {
+            Some(report) => {
+                report.sha256 = Some(sha256_hex);
+                true
+            }
+            None => false,
+        }
     }
 
     /// Forget everything loaded.
@@ -341,21 +389,7 @@ impl Loader {
                 .records
                 .append_from_file(content.records, file_index);
         }
-        let t = &mut self.totals;
-        t.files += 1;
-        t.bytes += report.size_bytes;
-        t.uncompressed_bytes += report.uncompressed_bytes;
-        match report.status {
-            FileStatus::Ok => t.files_ok += 1,
-            FileStatus::Warning => t.files_with_warnings += 1,
-            FileStatus::Error => t.files_with_errors += 1,
-        }
-        if report.kind == FileKind::Unrecognised {
-            t.files_unrecognised += 1;
-        }
-        t.events += report.events_added;
-        t.duplicates_dropped += report.duplicates;
-        t.records_skipped += report.records_skipped;
+        self.totals.add(&report);
         self.reports.push(report.clone());
         report
     }
