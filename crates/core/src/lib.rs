@@ -20,6 +20,7 @@ pub mod analysis;
 pub mod charts;
 pub mod ingest;
 pub mod model;
+pub mod rules;
 pub mod time;
 
 pub use analysis::overview::{overview, Bucket, Count, Overview};

@@ -1,0 +1,99 @@
+//! Rule `ddb-required-tag-removed`: see [`DOC`].
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use super::{list_text, Context, Finding, Rule, RuleMeta, Select, Severity};
+use crate::ingest::cloudtrail::table_from_arn;
+use crate::model::Event;
+
+pub const DOC: &str = r#"## What it does
+Finds required tags removed from DynamoDB tables: DynamoDB `UntagResource` calls
+(`resourceArn`, `tagKeys`) and Resource Groups Tagging API `UntagResources` calls
+(`resourceARNList`, `tagKeys`) on DynamoDB ARNs that succeeded and removed at least one
+required key. The required keys are `RuleSettings::required_tag_keys`, by default `Security`,
+`Confidentiality` and `Environment`, compared exactly (tag keys are case-sensitive). One
+finding per table.
+
+## Why is this bad?
+Tags like these drive attribute-based access control (`aws:ResourceTag/...` conditions),
+backup plans, data-classification reports and Config rules. Removing one can widen access,
+drop the table out of a backup plan, or hide it from the reviews meant for sensitive data.
+
+## Example
+```json
+{"eventSource": "dynamodb.amazonaws.com", "eventName": "UntagResource",
+ "requestParameters": {"resourceArn": "arn:aws:dynamodb:eu-west-1:111122223333:table/Orders",
+   "tagKeys": ["Confidentiality"]}}
+```
+
+## References
+"#;
+
+pub const RULE: Rule = Rule {
+    meta: RuleMeta {
+        id: "ddb-required-tag-removed",
+        title: "Required tag removed from a DynamoDB table",
+        severity: Severity::Low,
+        technique: None,
+        remediation: "Put the tag back with its previous value (the Config history of the table has it) and restrict dynamodb:UntagResource with aws:TagKeys conditions or a tag policy.",
+        references: &[
+            "https://docs.aws.amazon.com/amazondynamodb/latest/APIReference/API_UntagResource.html",
+            "https://docs.aws.amazon.com/resourcegroupstagging/latest/APIReference/API_UntagResources.html",
+            "https://docs.aws.amazon.com/IAM/latest/UserGuide/access_tags.html",
+        ],
+        doc: DOC,
+        select: Select::succeeded(
+            &["dynamodb.amazonaws.com", "tagging.amazonaws.com"],
+            &["UntagResource", "UntagResources"],
+        ),
+    },
+    run,
+};
+
+fn run(cx: &Context<'_>, events: &[&Event]) -> Vec<Finding> {
+    let required = &cx.settings.required_tag_keys;
+    let mut groups = BTreeMap::new();
+    let mut removed: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+    for &e in events {
+        let detail = cx.detail(e);
+        let request = detail.request();
+        let keys: Vec<&str> = request
+            .field("tagKeys")
+            .strings()
+            .into_iter()
+            .filter(|k| required.iter().any(|r| r == k))
+            .collect();
+        if keys.is_empty() {
+            continue;
+        }
+        let mut arns = request.field("resourceArn").strings();
+        arns.extend(request.field("resourceARNList").strings());
+        let tables: BTreeSet<&str> = arns.into_iter().filter_map(table_from_arn).collect();
+        for table in tables {
+            let group = groups
+                .entry(table.to_string())
+                .or_insert_with(|| cx.group());
+            group.add_event_only(e);
+            group.add_table(table);
+            removed
+                .entry(table.to_string())
+                .or_default()
+                .extend(keys.iter().map(|k| k.to_string()));
+        }
+    }
+    groups
+        .into_iter()
+        .map(|(table, g)| {
+            let keys = removed.get(&table).cloned().unwrap_or_default();
+            let summary = format!(
+                "Required tag{} {} {} removed from table {table} {} {}.",
+                if keys.len() == 1 { "" } else { "s" },
+                list_text(keys.iter().map(String::as_str), ""),
+                if keys.len() == 1 { "was" } else { "were" },
+                g.by_whom(),
+                g.when()
+            );
+            g.finish(&RULE.meta, summary)
+        })
+        .collect()
+}
