@@ -12,7 +12,8 @@ Finds required tags removed from DynamoDB tables: DynamoDB `UntagResource` calls
 (`resourceARNList`, `tagKeys`) on DynamoDB ARNs that succeeded and removed at least one
 required key. The required keys are `RuleSettings::required_tag_keys`, by default `Security`,
 `Confidentiality` and `Environment`, compared exactly (tag keys are case-sensitive). One
-finding per table.
+finding per table. A Tag Editor removal is logged twice, by the tagging API and by DynamoDB
+(from `sourceIPAddress` `tagging.amazonaws.com`); it counts once.
 
 ## Why is this bad?
 Tags like these drive attribute-based access control (`aws:ResourceTag/...` conditions),
@@ -50,35 +51,65 @@ pub const RULE: Rule = Rule {
     run,
 };
 
+/// The Tag Editor's removals are logged twice: the Resource Groups Tagging API call, then the
+/// DynamoDB `UntagResource` it makes, from `sourceIPAddress` `tagging.amazonaws.com`, by the same
+/// principal seconds later. The echo is dropped when its original is within this window.
+const ECHO_WINDOW_MS: i64 = 5 * 60 * 1000;
+
 fn run(cx: &Context<'_>, events: &[&Event]) -> Vec<Finding> {
     let required = &cx.settings.required_tag_keys;
-    let mut groups = BTreeMap::new();
-    let mut removed: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+    // Each event that removed a required key: the event, the keys, the tables.
+    let mut removals: Vec<(&Event, Vec<String>, BTreeSet<String>)> = Vec::new();
     for &e in events {
         let detail = cx.detail(e);
         let request = detail.request();
-        let keys: Vec<&str> = request
+        let keys: Vec<String> = request
             .field("tagKeys")
             .strings()
             .into_iter()
             .filter(|k| required.iter().any(|r| r == k))
+            .map(String::from)
             .collect();
         if keys.is_empty() {
             continue;
         }
         let mut arns = request.field("resourceArn").strings();
         arns.extend(request.field("resourceARNList").strings());
-        let tables: BTreeSet<&str> = arns.into_iter().filter_map(table_from_arn).collect();
+        let tables: BTreeSet<String> = arns
+            .into_iter()
+            .filter_map(table_from_arn)
+            .map(String::from)
+            .collect();
+        removals.push((e, keys, tables));
+    }
+    let is_tagging_api = |e: &Event| cx.model.str(e.event_source) == "tagging.amazonaws.com";
+    let originals: Vec<(&Event, &BTreeSet<String>)> = removals
+        .iter()
+        .filter(|(e, _, _)| is_tagging_api(e))
+        .map(|(e, _, tables)| (*e, tables))
+        .collect();
+    let mut groups = BTreeMap::new();
+    let mut removed: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+    for (e, keys, tables) in &removals {
+        let echo = !is_tagging_api(e) && cx.model.str(e.source_ip) == "tagging.amazonaws.com";
         for table in tables {
-            let group = groups
-                .entry(table.to_string())
-                .or_insert_with(|| cx.group());
+            let has_original = || {
+                originals.iter().any(|(o, o_tables)| {
+                    o.principal == e.principal
+                        && (o.time_ms - e.time_ms).abs() <= ECHO_WINDOW_MS
+                        && o_tables.contains(table)
+                })
+            };
+            if echo && has_original() {
+                continue;
+            }
+            let group = groups.entry(table.clone()).or_insert_with(|| cx.group());
             group.add_event_only(e);
             group.add_table(table);
             removed
-                .entry(table.to_string())
+                .entry(table.clone())
                 .or_default()
-                .extend(keys.iter().map(|k| k.to_string()));
+                .extend(keys.iter().cloned());
         }
     }
     groups
