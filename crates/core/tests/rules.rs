@@ -14,6 +14,7 @@ use std::collections::BTreeSet;
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
+use ddb_lens_core::analysis::tags::{RequiredKey, TagPolicy};
 use ddb_lens_core::rules::{
     self, catalogue_markdown, run_all, run_all_with, Finding, RuleSettings, REQUIRED_HEADINGS,
     RULES,
@@ -325,13 +326,28 @@ fn settings_change_what_fires() {
     // The tag rule's pass file removes CostCenter and `security` (lowercase).
     let loader = load(&dir.join("ddb-required-tag-removed/pass.json"));
     let settings = RuleSettings {
-        required_tag_keys: vec!["CostCenter".into()],
+        required_tags: TagPolicy {
+            keys: vec![RequiredKey::new("CostCenter")],
+        },
         ..RuleSettings::default()
     };
     let findings = run_all_with(loader.model(), &settings);
     assert!(findings
         .iter()
         .any(|f| f.rule_id == "ddb-required-tag-removed" && f.tables == ["Orders"]));
+
+    // A policy that ignores case counts `security` as its Security.
+    let mut security = RequiredKey::new("Security");
+    security.case_sensitive = false;
+    let settings = RuleSettings {
+        required_tags: TagPolicy {
+            keys: vec![security],
+        },
+        ..RuleSettings::default()
+    };
+    assert!(run_all_with(loader.model(), &settings)
+        .iter()
+        .any(|f| f.rule_id == "ddb-required-tag-removed" && f.summary.contains("security")));
 
     // Nine denials in ten minutes: a burst at a threshold of nine within the default window.
     let loader = load(&dir.join("ddb-access-denied-burst/pass.json"));

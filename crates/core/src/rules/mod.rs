@@ -36,6 +36,7 @@ use std::fmt::Write as _;
 use rustc_hash::FxHashSet;
 use serde::{Deserialize, Serialize};
 
+use crate::analysis::tags::TagPolicy;
 use crate::model::{Event, Model, Sym};
 use crate::time::format_iso_ms;
 
@@ -197,9 +198,9 @@ pub struct Rule {
 /// Knobs some rules take; the page may change them (the tags page sets the required keys).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RuleSettings {
-    /// Tag keys whose removal from a DynamoDB resource is a finding (exact, case-sensitive, as
-    /// AWS compares tag keys).
-    pub required_tag_keys: Vec<String>,
+    /// The tag policy whose keys must not be removed from DynamoDB tables: the tags page's
+    /// policy, so a key counts as it does there (case-sensitive unless the policy says not).
+    pub required_tags: TagPolicy,
     /// A burst of AccessDenied is at least this many denied DynamoDB calls by one principal...
     pub denied_burst_count: u32,
     /// ...within this many milliseconds.
@@ -212,9 +213,7 @@ pub struct RuleSettings {
 impl Default for RuleSettings {
     fn default() -> Self {
         RuleSettings {
-            required_tag_keys: ["Security", "Confidentiality", "Environment"]
-                .map(String::from)
-                .to_vec(),
+            required_tags: TagPolicy::default(),
             denied_burst_count: 10,
             denied_burst_window_ms: 5 * 60 * 1000,
             baseline_ms: 24 * 3600 * 1000,

@@ -10,8 +10,9 @@ pub const DOC: &str = r#"## What it does
 Finds required tags removed from DynamoDB tables: DynamoDB `UntagResource` calls
 (`resourceArn`, `tagKeys`) and Resource Groups Tagging API `UntagResources` calls
 (`resourceARNList`, `tagKeys`) on DynamoDB ARNs that succeeded and removed at least one
-required key. The required keys are `RuleSettings::required_tag_keys`, by default `Security`,
-`Confidentiality` and `Environment`, compared exactly (tag keys are case-sensitive). One
+required key. The required keys are the tag policy's (`RuleSettings::required_tags`, the
+policy of the tags page), by default `Security`, `Confidentiality` and `Environment`, compared
+as that policy says (exactly, unless it ignores case). One
 finding per table. A Tag Editor removal is logged twice, by the tagging API and by DynamoDB
 (from `sourceIPAddress` `tagging.amazonaws.com`); it counts once.
 
@@ -57,7 +58,7 @@ pub const RULE: Rule = Rule {
 const ECHO_WINDOW_MS: i64 = 5 * 60 * 1000;
 
 fn run(cx: &Context<'_>, events: &[&Event]) -> Vec<Finding> {
-    let required = &cx.settings.required_tag_keys;
+    let required = &cx.settings.required_tags.keys;
     // Each event that removed a required key: the event, the keys, the tables.
     let mut removals: Vec<(&Event, Vec<String>, BTreeSet<String>)> = Vec::new();
     for &e in events {
@@ -67,7 +68,7 @@ fn run(cx: &Context<'_>, events: &[&Event]) -> Vec<Finding> {
             .field("tagKeys")
             .strings()
             .into_iter()
-            .filter(|k| required.iter().any(|r| r == k))
+            .filter(|k| required.iter().any(|r| r.matches_key(k)))
             .map(String::from)
             .collect();
         if keys.is_empty() {
