@@ -407,3 +407,81 @@ fn check_sorted(findings: &[Finding]) {
         assert!(key(&pair[0]) <= key(&pair[1]), "{pair:?}");
     }
 }
+
+/// A minimal CloudTrail record for tests built in code.
+fn record(i: usize, time: &str, account: &str, name: &str, error: &str, params: &str) -> String {
+    let error = if error.is_empty() {
+        String::new()
+    } else {
+        format!(r#""errorCode":"{error}","errorMessage":"denied","#)
+    };
+    format!(
+        r#"{{"eventVersion":"1.09","userIdentity":{{"type":"IAMUser","arn":"arn:aws:iam::{account}:user/ops","accountId":"{account}"}},"eventTime":"{time}","eventSource":"dynamodb.amazonaws.com","eventName":"{name}","awsRegion":"eu-west-1","sourceIPAddress":"203.0.113.7","userAgent":"aws-cli/2.15.30",{error}"requestParameters":{params},"responseElements":null,"eventID":"00000000-0000-4000-8000-{i:012}","readOnly":false,"eventType":"AwsApiCall","managementEvent":true,"recipientAccountId":"{account}"}}"#
+    )
+}
+
+fn load_records(records: &[String]) -> Loader {
+    let mut loader = Loader::new(Limits::default());
+    let text = format!(r#"{{"Records":[{}]}}"#, records.join(","));
+    let report = loader.ingest("inline.json", text.as_bytes());
+    assert_eq!(report.status, FileStatus::Ok, "{report:?}");
+    loader
+}
+
+#[test]
+fn same_named_tables_in_two_accounts_are_two_findings() {
+    let params = r#"{"tableName":"Orders"}"#;
+    let loader = load_records(&[
+        record(
+            1,
+            "2026-03-02T10:00:00Z",
+            "111122223333",
+            "DeleteTable",
+            "",
+            params,
+        ),
+        record(
+            2,
+            "2026-03-02T10:01:00Z",
+            "444455556666",
+            "DeleteTable",
+            "",
+            params,
+        ),
+    ]);
+    let findings = run_all(loader.model());
+    let accounts: Vec<&[String]> = findings.iter().map(|f| f.accounts.as_slice()).collect();
+    assert_eq!(
+        accounts,
+        [["111122223333".to_string()], ["444455556666".to_string()]]
+    );
+    assert!(findings.iter().all(|f| f.tables == ["Orders"]));
+}
+
+#[test]
+fn evidence_is_capped_and_the_count_kept() {
+    // 1,200 denied GetItems, one a second: one burst finding over all of them.
+    let records: Vec<String> = (0..1200)
+        .map(|i| {
+            let time = format!("2026-03-02T10:{:02}:{:02}Z", i / 60, i % 60);
+            record(
+                i,
+                &time,
+                "111122223333",
+                "GetItem",
+                "AccessDeniedException",
+                r#"{"tableName":"Orders"}"#,
+            )
+        })
+        .collect();
+    let loader = load_records(&records);
+    let findings = run_all(loader.model());
+    assert_eq!(findings.len(), 1, "{findings:?}");
+    let f = &findings[0];
+    assert_eq!(
+        (f.rule_id.as_str(), f.count, f.evidence.len()),
+        ("ddb-access-denied-burst", 1200, rules::MAX_EVIDENCE)
+    );
+    assert_eq!(f.evidence[0].record_index, 0);
+    check_well_formed(&loader, &findings);
+}

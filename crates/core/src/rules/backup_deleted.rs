@@ -72,7 +72,9 @@ fn run(cx: &Context<'_>, events: &[&Event]) -> Vec<Finding> {
     }
     let mut groups = std::collections::BTreeMap::new();
     for (e, arn, table) in &kept {
-        let group = groups.entry(table.clone()).or_insert_with(|| cx.group());
+        let group = groups
+            .entry((e.account, e.region, table.clone()))
+            .or_insert_with(|| cx.group());
         group.add_event_only(e);
         group.add_table(table);
         group.add_resource(arn);

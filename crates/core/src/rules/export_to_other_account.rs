@@ -4,7 +4,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use super::params::arn_account;
 use super::table_exported::destination;
-use super::{list_text, Context, Finding, Rule, RuleMeta, Select, Severity, Technique};
+use super::{list_text, table_key, Context, Finding, Rule, RuleMeta, Select, Severity, Technique};
 use crate::model::Event;
 
 pub const DOC: &str = r#"## What it does
@@ -66,10 +66,13 @@ fn run(cx: &Context<'_>, events: &[&Event]) -> Vec<Finding> {
         if owner.is_empty() || owner == own {
             continue;
         }
-        let group = groups.entry(e.table).or_insert_with(|| cx.group());
+        let group = groups.entry(table_key(e)).or_insert_with(|| cx.group());
         group.add(e);
         group.add_resource(&destination(cx, e));
-        owners.entry(e.table).or_default().insert(owner.to_string());
+        owners
+            .entry(table_key(e))
+            .or_default()
+            .insert(owner.to_string());
     }
     groups
         .into_iter()

@@ -62,17 +62,18 @@ fn run(cx: &Context<'_>, events: &[&Event]) -> Vec<Finding> {
     if cx.last_event_ms < end {
         return Vec::new();
     }
-    let mut first_scan: BTreeMap<(Sym, Sym), i64> = BTreeMap::new();
+    // Keyed by principal and table (with its region: the principal's ARN has the account).
+    let mut first_scan: BTreeMap<(Sym, Sym, Sym), i64> = BTreeMap::new();
     for e in events {
         let first = first_scan
-            .entry((e.principal, e.table))
+            .entry((e.principal, e.region, e.table))
             .or_insert(e.time_ms);
         *first = (*first).min(e.time_ms);
     }
     let mut groups = BTreeMap::new();
     for &e in events {
         let first = first_scan
-            .get(&(e.principal, e.table))
+            .get(&(e.principal, e.region, e.table))
             .copied()
             .unwrap_or(i64::MIN);
         if first >= end {

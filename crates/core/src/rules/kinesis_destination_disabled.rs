@@ -2,7 +2,7 @@
 
 use std::collections::BTreeMap;
 
-use super::{Context, Finding, Rule, RuleMeta, Select, Severity};
+use super::{table_key, Context, Finding, Rule, RuleMeta, Select, Severity};
 use crate::model::Event;
 
 pub const DOC: &str = r#"## What it does
@@ -49,7 +49,7 @@ fn run(cx: &Context<'_>, events: &[&Event]) -> Vec<Finding> {
     let mut groups = BTreeMap::new();
     for &e in events {
         let detail = cx.detail(e);
-        let group = groups.entry(e.table).or_insert_with(|| cx.group());
+        let group = groups.entry(table_key(e)).or_insert_with(|| cx.group());
         group.add(e);
         group.add_resource(detail.request().field("streamArn").text_or_empty());
     }

@@ -254,6 +254,8 @@ pub struct Finding {
     pub resources: Vec<String>,
     /// Accounts the events were recorded in, sorted.
     pub accounts: Vec<String>,
+    /// Regions the events were recorded in, sorted.
+    pub regions: Vec<String>,
     /// The events, earliest first, at most [`MAX_EVIDENCE`] of them.
     pub evidence: Vec<EventRef>,
 }
@@ -517,6 +519,7 @@ pub struct Group<'m> {
     tables: BTreeSet<String>,
     resources: BTreeSet<String>,
     accounts: BTreeSet<&'m str>,
+    regions: BTreeSet<&'m str>,
 }
 
 impl<'m> Group<'m> {
@@ -530,6 +533,7 @@ impl<'m> Group<'m> {
             tables: BTreeSet::new(),
             resources: BTreeSet::new(),
             accounts: BTreeSet::new(),
+            regions: BTreeSet::new(),
         }
     }
 
@@ -556,6 +560,10 @@ impl<'m> Group<'m> {
         let account = self.model.str(e.account);
         if !account.is_empty() {
             self.accounts.insert(account);
+        }
+        let region = self.model.str(e.region);
+        if !region.is_empty() {
+            self.regions.insert(region);
         }
     }
 
@@ -660,6 +668,7 @@ impl<'m> Group<'m> {
             tables: self.tables.into_iter().collect(),
             resources: self.resources.into_iter().collect(),
             accounts: self.accounts.into_iter().map(String::from).collect(),
+            regions: self.regions.into_iter().map(String::from).collect(),
             evidence: self.refs,
         }
     }
@@ -694,10 +703,18 @@ pub fn group_by<'m, K: Ord>(
     groups
 }
 
+/// What per-table findings are grouped by: account, region and the event's table set, so
+/// tables of the same name in two accounts or regions stay apart.
+pub type TableKey = (Sym, Sym, Sym);
+
+pub fn table_key(e: &Event) -> TableKey {
+    (e.account, e.region, e.table)
+}
+
 /// For the simplest rules: one finding per table set the events name, with `what` as the
 /// sentence's verb phrase: "Table Orders was deleted by … at …".
 pub fn per_table(cx: &Context<'_>, meta: &RuleMeta, events: &[&Event], what: &str) -> Vec<Finding> {
-    group_by(cx, events, |e| e.table)
+    group_by(cx, events, table_key)
         .into_values()
         .map(|g| {
             let summary = format!(

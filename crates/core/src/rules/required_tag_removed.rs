@@ -90,7 +90,7 @@ fn run(cx: &Context<'_>, events: &[&Event]) -> Vec<Finding> {
         .map(|(e, _, tables)| (*e, tables))
         .collect();
     let mut groups = BTreeMap::new();
-    let mut removed: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+    let mut removed: BTreeMap<_, BTreeSet<String>> = BTreeMap::new();
     for (e, keys, tables) in &removals {
         let echo = !is_tagging_api(e) && cx.model.str(e.source_ip) == "tagging.amazonaws.com";
         for table in tables {
@@ -104,24 +104,23 @@ fn run(cx: &Context<'_>, events: &[&Event]) -> Vec<Finding> {
             if echo && has_original() {
                 continue;
             }
-            let group = groups.entry(table.clone()).or_insert_with(|| cx.group());
+            let key = (e.account, e.region, table.clone());
+            let group = groups.entry(key.clone()).or_insert_with(|| cx.group());
             group.add_event_only(e);
             group.add_table(table);
-            removed
-                .entry(table.clone())
-                .or_default()
-                .extend(keys.iter().cloned());
+            removed.entry(key).or_default().extend(keys.iter().cloned());
         }
     }
     groups
         .into_iter()
-        .map(|(table, g)| {
-            let keys = removed.get(&table).cloned().unwrap_or_default();
+        .map(|(key, g)| {
+            let keys = removed.get(&key).cloned().unwrap_or_default();
             let summary = format!(
-                "Required tag{} {} {} removed from table {table} {} {}.",
+                "Required tag{} {} {} removed from table {} {} {}.",
                 if keys.len() == 1 { "" } else { "s" },
                 list_text(keys.iter().map(String::as_str), ""),
                 if keys.len() == 1 { "was" } else { "were" },
+                g.tables_text(),
                 g.by_whom(),
                 g.when()
             );

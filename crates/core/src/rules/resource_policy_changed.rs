@@ -1,6 +1,6 @@
 //! Rule `ddb-resource-policy-changed`: see [`DOC`].
 
-use super::{group_by, Context, Finding, Rule, RuleMeta, Select, Severity, Technique};
+use super::{group_by, table_key, Context, Finding, Rule, RuleMeta, Select, Severity, Technique};
 use crate::model::Event;
 
 pub const DOC: &str = r#"## What it does
@@ -53,13 +53,13 @@ fn run(cx: &Context<'_>, events: &[&Event]) -> Vec<Finding> {
             .filter(|e| cx.model.str(e.event_name) == "DeleteResourcePolicy")
             .count()
     };
-    let by_table = group_by(cx, events, |e| e.table);
+    let by_table = group_by(cx, events, table_key);
     let mut findings = Vec::new();
     for (table, g) in by_table {
         let members: Vec<&Event> = events
             .iter()
             .copied()
-            .filter(|e| e.table == table)
+            .filter(|e| table_key(e) == table)
             .collect();
         let deleted = deletes(&members);
         let put = members.len() - deleted;

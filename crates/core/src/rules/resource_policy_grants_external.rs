@@ -4,7 +4,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use super::params::arn_account;
 use super::policy::external_grants;
-use super::{list_text, Context, Finding, Rule, RuleMeta, Select, Severity, Technique};
+use super::{list_text, table_key, Context, Finding, Rule, RuleMeta, Select, Severity, Technique};
 use crate::model::Event;
 
 pub const DOC: &str = r#"## What it does
@@ -73,9 +73,12 @@ fn run(cx: &Context<'_>, events: &[&Event]) -> Vec<Finding> {
         if grants.is_empty() {
             continue;
         }
-        groups.entry(e.table).or_insert_with(|| cx.group()).add(e);
+        groups
+            .entry(table_key(e))
+            .or_insert_with(|| cx.group())
+            .add(e);
         grantees
-            .entry(e.table)
+            .entry(table_key(e))
             .or_default()
             .extend(grants.into_iter().map(|g| {
                 let who = if g.principal == "*" {

@@ -48,7 +48,7 @@ pub const RULE: Rule = Rule {
 
 fn run(cx: &Context<'_>, events: &[&Event]) -> Vec<Finding> {
     let mut groups = BTreeMap::new();
-    let mut kinds: BTreeMap<(String, String), BTreeSet<&str>> = BTreeMap::new();
+    let mut kinds: BTreeMap<_, BTreeSet<&str>> = BTreeMap::new();
     for &e in events {
         let detail = cx.detail(e);
         let request = detail.request();
@@ -70,16 +70,17 @@ fn run(cx: &Context<'_>, events: &[&Event]) -> Vec<Finding> {
         } else {
             "a point in time"
         };
-        let key = (source, target);
+        let key = (e.account, e.region, source, target);
         kinds.entry(key.clone()).or_default().insert(how);
         let group = groups.entry(key.clone()).or_insert_with(|| cx.group());
         group.add(e);
-        group.add_table(&key.0);
-        group.add_table(&key.1);
+        group.add_table(&key.2);
+        group.add_table(&key.3);
     }
     groups
         .into_iter()
-        .map(|((source, target), g)| {
+        .map(|(key, g)| {
+            let (_, _, source, target) = &key;
             let name = |t: &str| {
                 if t.is_empty() {
                     "an unknown table".to_string()
@@ -88,13 +89,13 @@ fn run(cx: &Context<'_>, events: &[&Event]) -> Vec<Finding> {
                 }
             };
             let how = kinds
-                .get(&(source.clone(), target.clone()))
+                .get(&key)
                 .map(|k| list_text(k.iter().copied(), "a backup"))
                 .unwrap_or_default();
             let summary = format!(
                 "Table {} was restored from {how} into {} {} {}.",
-                name(&source),
-                name(&target),
+                name(source),
+                name(target),
                 g.by_whom(),
                 g.when()
             );

@@ -2,7 +2,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use super::{list_text, Context, Finding, Rule, RuleMeta, Select, Severity, Technique};
+use super::{list_text, table_key, Context, Finding, Rule, RuleMeta, Select, Severity, Technique};
 use crate::model::Event;
 
 pub const DOC: &str = r#"## What it does
@@ -59,8 +59,11 @@ fn run(cx: &Context<'_>, events: &[&Event]) -> Vec<Finding> {
             Some(false) => "disabled".to_string(),
             None => "changed".to_string(),
         };
-        groups.entry(e.table).or_insert_with(|| cx.group()).add(e);
-        changes.entry(e.table).or_default().insert(change);
+        groups
+            .entry(table_key(e))
+            .or_insert_with(|| cx.group())
+            .add(e);
+        changes.entry(table_key(e)).or_default().insert(change);
     }
     groups
         .into_iter()
