@@ -234,6 +234,9 @@ pub struct EventRef {
 pub const MAX_EVIDENCE: usize = 1000;
 
 /// What a rule found: a group of events (by table, principal or resource, as the rule says).
+///
+/// Every string here except `rule_id`, `severity` and `title` comes from the loaded files and
+/// is hostile: escape it wherever it is rendered.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Finding {
     pub rule_id: String,
@@ -341,13 +344,21 @@ impl Compiled {
 /// it (rules that read any name are checked apart), so the per-event cost is a table lookup and
 /// a few integer compares, whatever the number of rules.
 pub fn run_rules(model: &Model, settings: &RuleSettings, rules: &[Rule]) -> Vec<Finding> {
+    const BITS: usize = u128::BITS as usize;
+    if rules.len() > BITS {
+        // More rules than the bit set holds: a pass per 128 rules.
+        let mut findings: Vec<Finding> = rules
+            .chunks(BITS)
+            .flat_map(|chunk| run_rules(model, settings, chunk))
+            .collect();
+        findings.sort_by(|a, b| sort_key(a).cmp(&sort_key(b)));
+        return findings;
+    }
     let lookup = |text: &str| model.strings.lookup(text);
     let mut by_name: Vec<u128> = Vec::new();
     let mut any_name: Vec<usize> = Vec::new();
     let mut compiled: Vec<Option<Compiled>> = Vec::with_capacity(rules.len());
-    // More rules than bits would need a wider set; the registry test keeps this true.
-    debug_assert!(rules.len() <= 128);
-    for (index, rule) in rules.iter().enumerate().take(128) {
+    for (index, rule) in rules.iter().enumerate() {
         let select = &rule.meta.select;
         let sources: Vec<Sym> = select.sources.iter().filter_map(|s| lookup(s)).collect();
         let names: Vec<Sym> = select.names.iter().filter_map(|s| lookup(s)).collect();
@@ -820,8 +831,20 @@ mod tests {
     }
 
     #[test]
-    fn the_registry_fits_the_dispatch_bit_set() {
-        assert!(RULES.len() <= 128, "widen the bit set in run_rules");
+    fn more_rules_than_the_bit_set_holds_still_all_run() {
+        let mut loader = crate::Loader::new(crate::Limits::default());
+        loader.ingest(
+            "t.json",
+            br#"{"Records":[{"eventTime":"2026-01-02T03:04:05Z","eventSource":"dynamodb.amazonaws.com",
+                "eventName":"DeleteTable","requestParameters":{"tableName":"Orders"},
+                "eventID":"11111111-2222-3333-4444-555555555555"}]}"#,
+        );
+        let many: Vec<Rule> = std::iter::repeat_n(registry::rule("ddb-table-deleted"), 130)
+            .flatten()
+            .copied()
+            .collect();
+        let findings = run_rules(loader.model(), &RuleSettings::default(), &many);
+        assert_eq!(findings.len(), 130);
     }
 
     #[test]
