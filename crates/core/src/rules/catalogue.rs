@@ -2,7 +2,7 @@
 
 use std::fmt::Write as _;
 
-use super::{RuleMeta, RULES};
+use super::{Outcome, RuleMeta, RULES};
 
 /// The headings every rule doc has, in this order (`## Known problems` may come before the
 /// last).
@@ -26,7 +26,7 @@ pub fn catalogue_markdown() -> String {
         out,
         "{} rules over CloudTrail events. Each finding groups the events behind it (by table, \
          principal or resource, as the rule says), with the first and last time seen and links to \
-         every event. Rules read only calls that succeeded unless they say otherwise.\n",
+         every event.\n",
         RULES.len()
     );
     out.push_str("| id | severity | title | MITRE ATT&CK |\n|---|---|---|---|\n");
@@ -77,7 +77,28 @@ fn rule_section(out: &mut String, m: &RuleMeta) {
         .map(|s| format!("`{s}`"))
         .collect::<Vec<_>>()
         .join(", ");
-    let _ = writeln!(out, "- Reads: {names} from {sources}");
+    let outcome = match m.select.outcome {
+        Outcome::Succeeded => "calls that succeeded",
+        Outcome::Failed => "calls that failed",
+        Outcome::Any => "calls that succeeded or failed",
+    };
+    let identities = if m.select.identity_types.is_empty() {
+        String::new()
+    } else {
+        format!(
+            ", by userIdentity.type {}",
+            m.select
+                .identity_types
+                .iter()
+                .map(|t| format!("`{t}`"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        )
+    };
+    let _ = writeln!(
+        out,
+        "- Reads: {names} from {sources} ({outcome}{identities})"
+    );
     let _ = writeln!(out, "- Remediation: {}\n", m.remediation);
     // The rule's own headings become level 3 under its level-2 section.
     for line in m.doc.trim_end().lines() {
