@@ -1,5 +1,6 @@
 //! Analyses over the model. Each is a pure function of the [`crate::Loader`]'s state.
 
+pub mod inventory;
 pub mod operations;
 pub mod overview;
 pub mod tags;

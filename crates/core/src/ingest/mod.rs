@@ -32,17 +32,30 @@ macro_rules! scalars_are {
     };
 }
 
+mod autoscaling;
+mod backup;
 pub mod cloudtrail;
+mod collector;
+mod compliance;
+mod config;
 pub mod decompress;
 pub mod detail;
+mod dynamodb;
+mod exports;
+mod kms;
+mod lambda;
+pub mod layout;
 pub mod sniff;
 pub mod tables;
+mod tagging;
+pub(crate) mod value;
 pub mod wire;
 
 use rustc_hash::FxHashSet;
 
 use serde::{Deserialize, Serialize};
 
+use crate::model::inventory::Records;
 use crate::model::{Event, Model, Sym};
 use crate::time::format_iso_ms;
 
@@ -62,7 +75,7 @@ impl Default for Limits {
 }
 
 /// What a file was recognised as.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum FileKind {
     /// Delivered CloudTrail log `{"Records":[...]}` (also the console's event-history download).
@@ -99,6 +112,8 @@ pub enum FileKind {
     KmsListGrants,
     AutoScalingScalableTargets,
     BackupProtectedResources,
+    /// The `collector.json` manifest `collect-exports` writes: when its folder was collected.
+    CollectorManifest,
     /// Could not be read or recognised; the report's message says why.
     Unrecognised,
 }
@@ -149,6 +164,7 @@ impl FileKind {
             FileKind::KmsListGrants => "KMS list-grants",
             FileKind::AutoScalingScalableTargets => "Application Auto Scaling scalable targets",
             FileKind::BackupProtectedResources => "AWS Backup protected resources",
+            FileKind::CollectorManifest => "ddb-lens collector manifest",
             FileKind::Unrecognised => "Unrecognised",
         }
     }
@@ -294,6 +310,7 @@ impl Loader {
         if let Some(content) = parsed.content {
             let file_index = self.model.files.len() as u32;
             self.model.files.push(report.name.clone());
+            self.model.file_kinds.push(report.kind);
             let remap: Vec<Sym> = content
                 .strings
                 .iter()
@@ -320,6 +337,9 @@ impl Loader {
                 report.time_last = Some(format_iso_ms(last));
             }
             report.summary = summary(&report, &content.noun, content.detail.as_deref());
+            self.model
+                .records
+                .append_from_file(content.records, file_index);
         }
         let t = &mut self.totals;
         t.files += 1;
@@ -361,6 +381,9 @@ pub struct ParsedContent {
     pub events: Vec<Event>,
     /// eventID key of each event, for de-duplication at commit.
     pub event_ids: Vec<u128>,
+    /// What a non-CloudTrail export held (tables, Config items, rules...); sources' file
+    /// index is 0 until commit.
+    pub records: Records,
 }
 
 impl ParsedFile {
@@ -399,6 +422,19 @@ pub fn parse_file(name: &str, bytes: &[u8], limits: &Limits) -> ParsedFile {
 
     let mut local = Model::default();
     let outcome = sniff::parse(&text.bytes, &mut local, 0);
+    // The other exports' records, read once the sniffer has named the kind.
+    let outcome = outcome.and_then(|parsed| {
+        if parsed.kind.is_cloudtrail() {
+            return Ok((parsed, None));
+        }
+        match exports::parse(parsed.kind, &text.bytes, name) {
+            Ok(out) => Ok((parsed, out)),
+            Err(message) => Err(sniff::ParseError {
+                kind: parsed.kind,
+                message,
+            }),
+        }
+    });
     drop(text);
     match outcome {
         Err(err) => {
@@ -414,7 +450,17 @@ pub fn parse_file(name: &str, bytes: &[u8], limits: &Limits) -> ParsedFile {
                 content: None,
             }
         }
-        Ok(parsed) => {
+        Ok((mut parsed, out)) => {
+            let mut records = Records::default();
+            if let Some(out) = out {
+                parsed.records = out.count;
+                parsed.noun = out.noun;
+                parsed.detail = out.detail;
+                parsed.warnings.extend(out.warnings);
+                parsed.warnings.truncate(MAX_WARNINGS);
+                parsed.warnings_total += out.warnings_total;
+                records = out.records;
+            }
             report.kind = parsed.kind;
             report.records = parsed.records;
             report.records_skipped = parsed.warnings_total;
@@ -435,6 +481,7 @@ pub fn parse_file(name: &str, bytes: &[u8], limits: &Limits) -> ParsedFile {
                     strings,
                     events: local.events_unsorted,
                     event_ids: parsed.event_ids,
+                    records,
                 }),
             }
         }
@@ -471,6 +518,7 @@ fn plural(noun: &str, count: u64) -> String {
     }
     match noun.strip_suffix('y') {
         Some(stem) if !noun.ends_with("ey") => format!("{stem}ies"),
+        _ if noun.ends_with('s') => format!("{noun}es"),
         _ => format!("{noun}s"),
     }
 }
