@@ -1,5 +1,6 @@
 //! One module per view of the app.
 
 pub mod load;
+pub mod tags;
 
 pub use load::LoadPage;

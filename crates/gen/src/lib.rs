@@ -33,8 +33,11 @@ mod inventory;
 mod json;
 mod names;
 mod rng;
+mod tagged;
 mod time;
 mod world;
+
+pub use crate::tagged::{tagged_tables, GeneratedTable};
 
 use std::io::Write;
 
@@ -96,6 +99,18 @@ pub struct GeneratedFile {
     pub events: u64,
 }
 
+/// The estate a configuration describes, over `span_ms`.
+fn world_params(cfg: &GenConfig, span_ms: i64) -> WorldParams {
+    WorldParams {
+        seed: cfg.seed,
+        tables: cfg.tables,
+        accounts: cfg.accounts,
+        start_ms: cfg.start_ms,
+        span_ms,
+        max_changes: (cfg.events / 150 + 4) as usize,
+    }
+}
+
 /// A reusable JSON buffer for [`Generator::render_into`], so hot loops do not reallocate.
 #[derive(Default)]
 pub struct Scratch(Json);
@@ -121,15 +136,7 @@ impl Generator {
     }
 
     fn with_span(cfg: &GenConfig, span_ms: i64, level: Compression) -> Generator {
-        let params = WorldParams {
-            seed: cfg.seed,
-            tables: cfg.tables,
-            accounts: cfg.accounts,
-            start_ms: cfg.start_ms,
-            span_ms,
-            max_changes: (cfg.events / 150 + 4) as usize,
-        };
-        let mut world = World::build(&params);
+        let mut world = World::build(&world_params(cfg, span_ms));
         let plans = cloudtrail::plan_files(&mut world, cfg.events, cfg.events_per_file);
         let mut prepared = Vec::new();
         let mut j = Json::with_capacity(1 << 16);
@@ -151,6 +158,12 @@ impl Generator {
             prepared,
             level,
         }
+    }
+
+    /// The tables that exist at the end of the window with their tags then, as
+    /// [`tagged_tables`] gives them for this configuration.
+    pub fn tagged_tables(&self) -> Vec<GeneratedTable> {
+        tagged::from_world(&self.world)
     }
 
     /// Files in the set: CloudTrail files (in S3 key order), then Config, then inventory.

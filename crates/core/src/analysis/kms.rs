@@ -73,9 +73,9 @@ use serde_json::Value;
 
 use crate::analysis::json::{display, field, path, str_at};
 use crate::analysis::overview::{bucket_size, Bucket, Count};
-use crate::analysis::symcache::{time_order, Classifier, Source, SymMemo, TableIndex};
-use crate::analysis::EventRef;
+use crate::analysis::symcache::{event_ref, time_order, Classifier, Source, SymMemo, TableIndex};
 use crate::model::{Event, Model, Sym};
+use crate::rules::EventRef;
 use crate::time::format_iso_ms;
 
 /// How far apart in time a KMS call and the DynamoDB request it is correlated with may be.
@@ -156,13 +156,8 @@ const OPERATION_ORDER: [&str; 8] = [
     "GenerateDataKeyWithoutPlaintext",
 ];
 
-/// Who manages a key, as an inventory (describe-key `KeyManager`) states it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum KeyManager {
-    Aws,
-    Customer,
-}
+/// Who manages a key, as the inventory (describe-key `KeyManager`) states it.
+pub use crate::model::inventory::KeyManager;
 
 /// The kind of key that protects a table.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -682,7 +677,7 @@ pub fn kms_usage(model: &Model, key_facts: &[(String, KeyManager)]) -> KmsUsage 
         .iter()
         .filter_map(|&i| {
             let event = &events[i as usize];
-            sse_fact(model, event).map(|fact| (fact, EventRef::of(event)))
+            sse_fact(model, event).map(|fact| (fact, event_ref(event)))
         })
         .collect();
     // Identical texts (the same key disabled twice, say) are parsed once.
@@ -1111,7 +1106,7 @@ pub fn kms_usage(model: &Model, key_facts: &[(String, KeyManager)]) -> KmsUsage 
             error_code: error_code.to_string(),
             by_dynamodb: made_by_dynamodb(event),
             fields,
-            evidence: EventRef::of(event),
+            evidence: event_ref(event),
         });
     }
 

@@ -180,3 +180,13 @@ impl<'m> TableIndex<'m> {
 pub(crate) fn time_order(event: &Event) -> (i64, u32, u32) {
     (event.time_ms, event.file, event.record_index)
 }
+
+/// The evidence reference of an event, as the rules give theirs: a view reads its full JSON
+/// again from its file.
+pub(crate) fn event_ref(event: &Event) -> crate::rules::EventRef {
+    crate::rules::EventRef {
+        time_ms: event.time_ms,
+        file: event.file,
+        record_index: event.record_index,
+    }
+}

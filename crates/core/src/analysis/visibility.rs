@@ -47,10 +47,10 @@ use serde_json::Value;
 
 use crate::analysis::json::{array_at, bool_at, display, field, str_at, strings_at};
 use crate::analysis::operations::Plane;
-use crate::analysis::symcache::{time_order, Classifier, Source, SymMemo, TableIndex};
-use crate::analysis::EventRef;
+use crate::analysis::symcache::{event_ref, time_order, Classifier, Source, SymMemo, TableIndex};
 use crate::ingest::cloudtrail::table_from_arn;
 use crate::model::{Event, Model, Sym};
+use crate::rules::EventRef;
 use crate::time::{format_iso_ms, span_label};
 
 /// The flag on a table with control-plane events and no data events, word for word.
@@ -569,7 +569,7 @@ fn trail_change(
         excludes_kms_events: false,
         selectors: Vec::new(),
         description: String::new(),
-        evidence: EventRef::of(event),
+        evidence: event_ref(event),
     };
     if !error_code.is_empty() {
         change.effect = TrailEffect::Failed;

@@ -1,9 +1,11 @@
 //! The normalised model: compact events whose strings live once in an [`Interner`].
 //!
-//! Nothing here keeps raw JSON. An event is a few integers; its full record can be read again from
+//! Nothing here keeps raw JSON. The other exports' records (tables, Config items, rules, Lambda
+//! triggers, KMS keys) are in [`inventory`]. An event is a few integers; its full record can be read again from
 //! its source file through [`Event::file`] and [`Event::record_index`] when a view needs it.
 
 mod interner;
+pub mod inventory;
 
 pub use interner::{Interner, Sym};
 
@@ -90,8 +92,12 @@ pub struct Model {
     pub strings: Interner,
     /// Events in load order (not sorted by time: CloudTrail files are not either).
     pub events_unsorted: Vec<Event>,
-    /// Source file names, indexed by [`Event::file`].
+    /// Source file names, indexed by [`Event::file`] and [`inventory::Source::file`].
     pub files: Vec<String>,
+    /// What each file in [`Model::files`] was recognised as.
+    pub file_kinds: Vec<crate::ingest::FileKind>,
+    /// Everything the non-CloudTrail exports said, in file order (see [`inventory`]).
+    pub records: inventory::Records,
 }
 
 impl Model {
