@@ -21,6 +21,8 @@ pub mod charts;
 pub mod compliance;
 pub mod ingest;
 pub mod model;
+pub mod report;
+pub mod rules;
 pub mod time;
 
 pub use analysis::overview::{overview, Bucket, Count, Overview};

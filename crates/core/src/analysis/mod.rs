@@ -3,8 +3,12 @@
 pub mod compliance;
 pub mod config_history;
 pub mod inventory;
+pub(crate) mod json;
+pub mod kms;
 pub mod operations;
 pub mod overview;
 pub mod streams;
+pub(crate) mod symcache;
 pub mod table_state;
 pub mod tags;
+pub mod visibility;

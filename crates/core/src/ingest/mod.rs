@@ -114,6 +114,8 @@ pub enum FileKind {
     BackupProtectedResources,
     /// The `collector.json` manifest `collect-exports` writes: when its folder was collected.
     CollectorManifest,
+    /// The `collector-errors.log` `collect-exports` writes: the calls it could not make.
+    CollectorErrorsLog,
     /// Could not be read or recognised; the report's message says why.
     Unrecognised,
 }
@@ -165,6 +167,7 @@ impl FileKind {
             FileKind::AutoScalingScalableTargets => "Application Auto Scaling scalable targets",
             FileKind::BackupProtectedResources => "AWS Backup protected resources",
             FileKind::CollectorManifest => "ddb-lens collector manifest",
+            FileKind::CollectorErrorsLog => "ddb-lens collector errors log",
             FileKind::Unrecognised => "Unrecognised",
         }
     }
@@ -188,6 +191,11 @@ pub struct FileReport {
     /// The name as the user gave it (a relative path for folders).
     pub name: String,
     pub size_bytes: u64,
+    /// SHA-256 of the bytes as given (before any gunzip), lowercase hex; `None` until the caller
+    /// hashes them ([`crate::report::sha256_hex`]): the CLI when it reads a file, the page in the
+    /// background after loading. Absent in older JSON, hence the default.
+    #[serde(default)]
+    pub sha256: Option<String>,
     /// Whether the bytes were gzip (by magic bytes, whatever the name says).
     pub gzip: bool,
     pub uncompressed_bytes: u64,
@@ -218,6 +226,7 @@ impl FileReport {
         FileReport {
             name: name.to_string(),
             size_bytes,
+            sha256: None,
             gzip: false,
             uncompressed_bytes: 0,
             kind: FileKind::Unrecognised,
@@ -254,6 +263,36 @@ pub struct Totals {
     pub records_skipped: u64,
 }
 
+impl Totals {
+    /// Counts one more file. The loader and the report both total files this way, so a report
+    /// built from a list of file reports agrees with the loader that made them.
+    pub fn add(&mut self, report: &FileReport) {
+        self.files += 1;
+        self.bytes += report.size_bytes;
+        self.uncompressed_bytes += report.uncompressed_bytes;
+        match report.status {
+            FileStatus::Ok => self.files_ok += 1,
+            FileStatus::Warning => self.files_with_warnings += 1,
+            FileStatus::Error => self.files_with_errors += 1,
+        }
+        if report.kind == FileKind::Unrecognised {
+            self.files_unrecognised += 1;
+        }
+        self.events += report.events_added;
+        self.duplicates_dropped += report.duplicates;
+        self.records_skipped += report.records_skipped;
+    }
+
+    /// The totals of `reports`.
+    pub fn of(reports: &[FileReport]) -> Totals {
+        let mut totals = Totals::default();
+        for report in reports {
+            totals.add(report);
+        }
+        totals
+    }
+}
+
 /// Loads files into one [`Model`], dropping events already seen (same eventID).
 #[derive(Debug, Default)]
 pub struct Loader {
@@ -284,6 +323,18 @@ impl Loader {
     /// Reports of every file loaded, in load order.
     pub fn reports(&self) -> &[FileReport] {
         &self.reports
+    }
+
+    /// Records the SHA-256 (hex) of the bytes of the `index`-th file loaded, computed by the
+    /// caller when it has them (see [`FileReport::sha256`]). False when there is no such file.
+    pub fn set_sha256(&mut self, index: usize, sha256_hex: String) -> bool {
+        match self.reports.get_mut(index) {
+            Some(report) => {
+                report.sha256 = Some(sha256_hex);
+                true
+            }
+            None => false,
+        }
     }
 
     /// Forget everything loaded.
@@ -345,21 +396,7 @@ impl Loader {
                 .records
                 .append_from_file(content.records, file_index);
         }
-        let t = &mut self.totals;
-        t.files += 1;
-        t.bytes += report.size_bytes;
-        t.uncompressed_bytes += report.uncompressed_bytes;
-        match report.status {
-            FileStatus::Ok => t.files_ok += 1,
-            FileStatus::Warning => t.files_with_warnings += 1,
-            FileStatus::Error => t.files_with_errors += 1,
-        }
-        if report.kind == FileKind::Unrecognised {
-            t.files_unrecognised += 1;
-        }
-        t.events += report.events_added;
-        t.duplicates_dropped += report.duplicates;
-        t.records_skipped += report.records_skipped;
+        self.totals.add(&report);
         self.reports.push(report.clone());
         report
     }
@@ -423,6 +460,30 @@ pub fn parse_file(name: &str, bytes: &[u8], limits: &Limits) -> ParsedFile {
     };
     report.gzip = text.gzip;
     report.uncompressed_bytes = text.bytes.len() as u64;
+
+    // The collector's errors log is the one plain-text export.
+    if let Some(out) = collector::errors_log(&text.bytes, name) {
+        report.kind = FileKind::CollectorErrorsLog;
+        report.records = out.count;
+        report.records_skipped = out.warnings_total;
+        report.warnings = out.warnings;
+        report.status = if report.records_skipped > 0 {
+            FileStatus::Warning
+        } else {
+            FileStatus::Ok
+        };
+        return ParsedFile {
+            report,
+            content: Some(ParsedContent {
+                noun: out.noun.to_string(),
+                detail: out.detail,
+                strings: Vec::new(),
+                events: Vec::new(),
+                event_ids: Vec::new(),
+                records: out.records,
+            }),
+        };
+    }
 
     let mut local = Model::default();
     let outcome = sniff::parse(&text.bytes, &mut local, 0);
