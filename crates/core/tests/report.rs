@@ -500,3 +500,43 @@ fn the_html_fetches_nothing() {
         .collect();
     assert_eq!(urls, ["http://www.w3.org/2000/svg"]);
 }
+
+// ---- The built-in sample ---------------------------------------------------------------------
+
+/// The page's built-in sample fills the four posture sections, every chart passes the SVG
+/// check, and the HTML is inert. `SAMPLE_REPORT_HTML=/tmp/x.html` also writes the page, to look
+/// at it in a browser.
+#[test]
+fn sample_report_fills_the_posture_sections() {
+    let report = make(&ddb_lens_gen::sample_files(), &ReportSettings::default());
+    let (kms, streams, config, compliance) = (
+        &report.kms,
+        &report.streams,
+        &report.config,
+        &report.compliance,
+    );
+    assert!(kms.usage.events > 0 && !kms.usage.keys.is_empty());
+    assert!(!kms.visibility.tables.is_empty());
+    assert!(streams.totals.triggers > 0);
+    assert!(config.change_count > 0 && !config.buckets.is_empty());
+    assert!(!compliance.rows.is_empty() && !compliance.imported_rules.is_empty());
+    // Every lifecycle and trail-change reference resolves to a loaded file.
+    let names: Vec<&str> = report.inputs.files.iter().map(|f| f.name.as_str()).collect();
+    for event in kms
+        .usage
+        .lifecycle
+        .iter()
+        .map(|e| &e.evidence)
+        .chain(kms.visibility.trail_changes.iter().map(|c| &c.evidence))
+    {
+        assert!(names.contains(&kms.file(event)), "{event:?}");
+    }
+    let page = html::render(&report);
+    assert!(!page.contains("Chart left out"), "a chart failed the SVG check");
+    assert_eq!(page.matches("<svg").count(), 3, "timeline, config changes, compliance");
+    assert!(page.contains("class=\"verdict verdict-pass\""));
+    assert_inert(&page);
+    if let Some(path) = std::env::var_os("SAMPLE_REPORT_HTML") {
+        std::fs::write(path, &page).unwrap();
+    }
+}

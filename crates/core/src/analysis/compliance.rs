@@ -30,8 +30,8 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-use crate::analysis::streams::streams_of;
-use crate::analysis::table_state::{table_states, Evidence, TableRef};
+use crate::analysis::streams::{streams_of, Streams};
+use crate::analysis::table_state::{table_states, Evidence, TableRef, TableState};
 use crate::analysis::tags::RequiredKey;
 use crate::compliance::registry::CHECKS;
 use crate::compliance::{CheckInput, CheckMeta, Params, Severity, Status, Verdict};
@@ -283,6 +283,17 @@ fn decided(c: &ComplianceType) -> Option<bool> {
 pub fn compliance(model: &Model, params: &Params) -> Compliance {
     let states = table_states(model);
     let streams = streams_of(model, &states);
+    compliance_of(model, &states, &streams, params)
+}
+
+/// The compliance page over table states and streams already computed (the report shares
+/// them with its streams section); `streams` must be [`streams_of`] over the same `states`.
+pub fn compliance_of(
+    model: &Model,
+    states: &[TableState],
+    streams: &Streams,
+    params: &Params,
+) -> Compliance {
     let mut rules = imported_rules(model);
     let (params, param_notes) = effective_params(params, &rules);
 
@@ -444,7 +455,7 @@ pub fn compliance(model: &Model, params: &Params) -> Compliance {
         })
         .collect();
 
-    let design_differences = design_differences(&rows, &states);
+    let design_differences = design_differences(&rows, states);
     Compliance {
         checks: CHECKS.iter().map(|c| CheckInfo::of(c.meta)).collect(),
         params,

@@ -9,8 +9,10 @@
 
 use std::borrow::Cow;
 
+use crate::analysis::compliance::Agreement;
 use crate::ingest::FileStatus;
 use crate::report::Report;
+use crate::time::format_iso_ms;
 
 /// One CSV file: its header and rows.
 struct CsvTable {
@@ -25,6 +27,8 @@ type MakeTable = fn(&Report) -> CsvTable;
 const FILES: &[(&str, MakeTable)] = &[
     ("findings.csv", findings),
     ("compliance.csv", compliance),
+    ("kms.csv", kms),
+    ("streams.csv", streams),
     ("tables.csv", tables),
     ("tag-coverage.csv", tag_coverage),
     ("inputs.csv", inputs),
@@ -84,22 +88,157 @@ fn findings(report: &Report) -> CsvTable {
 }
 
 fn compliance(report: &Report) -> CsvTable {
-    // filled by analysis::compliance: one row per (rule, table, source).
-    let crate::report::PendingSection {} = report.compliance;
+    let c = &report.compliance;
+    let rows = c
+        .rows
+        .iter()
+        .flat_map(|row| {
+            row.cells.iter().map(move |cell| {
+                let control = c
+                    .checks
+                    .iter()
+                    .find(|k| k.id == cell.check_id)
+                    .and_then(|k| k.security_hub.clone())
+                    .unwrap_or_default();
+                let evidence = &cell.verdict.evidence;
+                // One Config rule: its verdict; several: "rule: VERDICT" a line each.
+                let config = match cell.config.as_slice() {
+                    [one] => one.compliance.as_aws().to_string(),
+                    many => many
+                        .iter()
+                        .map(|v| format!("{}: {}", v.rule_name, v.compliance.as_aws()))
+                        .collect::<Vec<_>>()
+                        .join("\n"),
+                };
+                let disagreement = match cell.agreement {
+                    Agreement::Disagree => "yes",
+                    Agreement::Agree => "no",
+                    _ => "",
+                };
+                vec![
+                    row.table.name.clone(),
+                    row.table.account.clone(),
+                    row.table.region.clone(),
+                    cell.check_id.clone(),
+                    control,
+                    cell.verdict.status.label().to_string(),
+                    cell.verdict.reason.clone(),
+                    evidence
+                        .iter()
+                        .map(|e| e.file.as_str())
+                        .collect::<Vec<_>>()
+                        .join("\n"),
+                    evidence
+                        .iter()
+                        .map(|e| e.at_ms.map(format_iso_ms).unwrap_or_default())
+                        .collect::<Vec<_>>()
+                        .join("\n"),
+                    config,
+                    disagreement.to_string(),
+                ]
+            })
+        })
+        .collect();
     CsvTable {
         header: &[
-            "rule",
+            "table",
+            "account",
+            "region",
+            "check_id",
             "control",
+            "verdict",
+            "reason",
+            "evidence_file",
+            "evidence_time",
+            "config_verdict",
+            "disagreement",
+        ],
+        rows,
+    }
+}
+
+fn kms(report: &Report) -> CsvTable {
+    let rows = report
+        .kms
+        .usage
+        .tables
+        .iter()
+        .flat_map(|t| {
+            let keys = t
+                .keys
+                .iter()
+                .map(|k| k.key.as_str())
+                .collect::<Vec<_>>()
+                .join("\n");
+            t.operations.iter().map(move |op| {
+                vec![
+                    t.table.clone(),
+                    t.kind.label().to_string(),
+                    keys.clone(),
+                    op.operation.clone(),
+                    op.events.to_string(),
+                    format_iso_ms(op.first_ms),
+                    format_iso_ms(op.last_ms),
+                ]
+            })
+        })
+        .collect();
+    CsvTable {
+        header: &[
+            "table",
+            "key_kind",
+            "keys",
+            "operation",
+            "count",
+            "first_seen",
+            "last_seen",
+        ],
+        rows,
+    }
+}
+
+fn streams(report: &Report) -> CsvTable {
+    let rows = report
+        .streams
+        .tables
+        .iter()
+        .map(|t| {
+            vec![
+                t.table.account.clone(),
+                t.table.region.clone(),
+                t.table.name.clone(),
+                snake(&t.stream),
+                t.view_type.clone().unwrap_or_default(),
+                t.stream_arn.clone().unwrap_or_default(),
+                t.triggers
+                    .iter()
+                    .map(|tr| {
+                        format!(
+                            "{} ({})",
+                            tr.function_arn,
+                            tr.state.as_deref().unwrap_or("state unknown")
+                        )
+                    })
+                    .collect::<Vec<_>>()
+                    .join("\n"),
+                snake(&t.consumer),
+                t.consumer_reason.clone(),
+            ]
+        })
+        .collect();
+    CsvTable {
+        header: &[
             "account",
             "region",
             "table",
-            "source",
-            "verdict",
-            "reason",
-            "evidence",
-            "evaluated_at",
+            "stream",
+            "view_type",
+            "stream_arn",
+            "triggers",
+            "consumer",
+            "consumer_reason",
         ],
-        rows: Vec::new(),
+        rows,
     }
 }
 
@@ -190,7 +329,12 @@ fn inputs(report: &Report) -> CsvTable {
 
 /// The kind as the JSON writes it (`cloud_trail_log`).
 fn kind_name(kind: crate::ingest::FileKind) -> String {
-    serde_json::to_value(kind)
+    snake(&kind)
+}
+
+/// A unit enum value as the JSON writes it (`on`, `not_applicable`).
+fn snake<T: serde::Serialize>(value: &T) -> String {
+    serde_json::to_value(value)
         .ok()
         .and_then(|v| v.as_str().map(str::to_string))
         .unwrap_or_default()
@@ -230,6 +374,8 @@ mod tests {
             [
                 "findings.csv",
                 "compliance.csv",
+                "kms.csv",
+                "streams.csv",
                 "tables.csv",
                 "tag-coverage.csv",
                 "inputs.csv"

@@ -33,13 +33,22 @@ pub mod settings;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
+use crate::analysis::compliance::{compliance_of, Compliance};
+use crate::analysis::config_history::{config_history, ConfigHistory};
+use crate::analysis::inventory::{inventory, Inventory};
+use crate::analysis::kms::{kms_usage, KeyManager, KmsUsage};
 use crate::analysis::overview::{overview_where, Overview};
+use crate::analysis::streams::{streams_of, Streams};
+use crate::analysis::table_state::table_states_of;
+use crate::analysis::visibility::{visibility, Visibility};
+use crate::model::inventory::EncryptionKind;
+use crate::rules::EventRef;
 use crate::ingest::{FileReport, Totals};
 use crate::model::Model;
 use crate::time::parse_iso_ms;
 
 pub use gaps::Gaps;
-pub use settings::{Filters, ReportSettings, RuleSettings, TagPolicy};
+pub use settings::{ComplianceSettings, Filters, ReportSettings, RuleSettings, TagPolicy};
 
 /// The schema this build writes and reads. The number changes when a field is removed,
 /// renamed or changes meaning; adding a field does not change it (docs/report-schema.md).
@@ -66,14 +75,15 @@ pub struct Report {
     pub findings: Vec<PendingItem>,
     // filled by analysis::inventory (the merged table inventory)
     pub tables: Vec<PendingItem>,
-    // filled by analysis::kms (key usage behind table encryption)
-    pub kms: PendingSection,
-    // filled by analysis::streams (streams and their consumers)
-    pub streams: PendingSection,
-    // filled by analysis::config_history (configuration items and their diffs)
-    pub config: PendingSection,
-    // filled by analysis::compliance (AWS Config's and ddb-lens's verdicts, the matrix)
-    pub compliance: PendingSection,
+    /// KMS key usage behind table encryption, and what the logs can see of each table.
+    pub kms: KmsSection,
+    /// Streams, their Lambda triggers and their changes.
+    pub streams: Streams,
+    /// Each table's AWS Config items with their diffs, and the changes chart's buckets.
+    pub config: ConfigHistory,
+    /// ddb-lens's checks and AWS Config's evaluations, side by side, with the checks'
+    /// metadata so the section reads without the exports.
+    pub compliance: Compliance,
     // filled by analysis::tags (tag coverage against the policy)
     pub tags: PendingSection,
 }
@@ -83,6 +93,60 @@ pub struct Report {
 /// type replaces it: the compiler lists every place that must now render the real thing.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum PendingItem {}
+
+/// The KMS section: key usage (with DynamoDB's Decrypt-cache note) and data-plane visibility
+/// (which tables the logs show data events for, and the trail changes behind it).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct KmsSection {
+    pub usage: KmsUsage,
+    pub visibility: Visibility,
+    /// The files the section's event references (`evidence.file`) point into, by name: an
+    /// index there is a position in this list, so the section reads without the model.
+    pub evidence_files: Vec<String>,
+}
+
+impl KmsSection {
+    /// The section from its analyses over `model`, with every event reference's file index
+    /// moved from the model's load order into [`KmsSection::evidence_files`] (sorted by name),
+    /// so the JSON does not depend on the order files were loaded in.
+    fn new(model: &Model, mut usage: KmsUsage, mut visibility: Visibility) -> KmsSection {
+        let mut used: Vec<u32> = usage
+            .lifecycle
+            .iter()
+            .map(|e| e.evidence.file)
+            .chain(visibility.trail_changes.iter().map(|c| c.evidence.file))
+            .collect();
+        used.sort_unstable();
+        used.dedup();
+        let name = |i: u32| model.files.get(i as usize).cloned().unwrap_or_default();
+        let mut evidence_files: Vec<String> = used.iter().map(|&i| name(i)).collect();
+        evidence_files.sort();
+        evidence_files.dedup();
+        let position = |i: u32| {
+            evidence_files
+                .binary_search(&name(i))
+                .map_or(u32::MAX, |at| at as u32)
+        };
+        for e in &mut usage.lifecycle {
+            e.evidence.file = position(e.evidence.file);
+        }
+        for c in &mut visibility.trail_changes {
+            c.evidence.file = position(c.evidence.file);
+        }
+        KmsSection {
+            usage,
+            visibility,
+            evidence_files,
+        }
+    }
+
+    /// The file name of an event reference of this section ("" when out of range).
+    pub fn file(&self, evidence: &EventRef) -> &str {
+        self.evidence_files
+            .get(evidence.file as usize)
+            .map_or("", String::as_str)
+    }
+}
 
 /// An object section whose analysis is not merged yet: `{}` in JSON.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -160,6 +224,17 @@ pub fn build(model: &Model, reports: &[FileReport], settings: &ReportSettings) -
     let overview = overview_where(model, totals.duplicates_dropped, |e| filter.admits(e));
     let gaps = gaps::compute(model, &files, &filter);
     let report_time = report_time(model, &files, settings.report_time_ms);
+    // The inventory is the costliest shared input: made once, read by every posture section.
+    let inventory = inventory(model);
+    let states = table_states_of(model, &inventory);
+    let streams = streams_of(model, &states);
+    let compliance = compliance_of(model, &states, &streams, &settings.compliance_params());
+    let kms = KmsSection::new(
+        model,
+        kms_usage(model, &key_facts(model, &inventory)),
+        visibility(model, &described_tables(&inventory)),
+    );
+    let config = config_history(model);
     let mut report = Report {
         schema: SCHEMA.to_string(),
         generator: Generator {
@@ -174,14 +249,52 @@ pub fn build(model: &Model, reports: &[FileReport], settings: &ReportSettings) -
         gaps,
         findings: Vec::new(),
         tables: Vec::new(),
-        kms: PendingSection::default(),
-        streams: PendingSection::default(),
-        config: PendingSection::default(),
-        compliance: PendingSection::default(),
+        kms,
+        streams,
+        config,
+        compliance,
         tags: PendingSection::default(),
     };
     report.fingerprint_sha256 = fingerprint(&report);
     report
+}
+
+/// What the exports say of KMS keys, for the KMS section's key kinds: describe-key's
+/// `KeyManager`, and the inventory's resolution of each table's key (which also reads the
+/// alias lists). Sorted by ARN, first statement kept, so the result does not depend on order.
+fn key_facts(model: &Model, inventory: &Inventory) -> Vec<(String, KeyManager)> {
+    let from_keys = model
+        .records
+        .kms_keys
+        .iter()
+        .filter_map(|k| Some((k.arn.clone()?, k.manager?)));
+    let from_tables = inventory.tables.iter().filter_map(|row| {
+        let encryption = &row.encryption.as_ref()?.value;
+        let manager = match encryption.kind {
+            EncryptionKind::AwsManaged => KeyManager::Aws,
+            EncryptionKind::CustomerManaged => KeyManager::Customer,
+            EncryptionKind::AwsOwned | EncryptionKind::Unknown => return None,
+        };
+        Some((encryption.key_arn.clone()?, manager))
+    });
+    let mut facts: Vec<(String, KeyManager)> = from_keys.chain(from_tables).collect();
+    facts.sort_by(|a, b| a.0.cmp(&b.0));
+    facts.dedup_by(|later, first| later.0 == first.0);
+    facts
+}
+
+/// The names of the tables an export other than CloudTrail describes or lists, for the
+/// visibility of tables no event names.
+fn described_tables(inventory: &Inventory) -> Vec<String> {
+    let mut names: Vec<String> = inventory
+        .tables
+        .iter()
+        .filter(|row| !row.cloudtrail_only())
+        .map(|row| row.name.clone())
+        .collect();
+    names.sort();
+    names.dedup();
+    names
 }
 
 fn report_time(model: &Model, files: &[FileReport], setting: Option<i64>) -> ReportTime {
@@ -289,7 +402,7 @@ mod tests {
         assert_eq!(report.report_time.source, ReportTimeSource::None);
         let json = to_json(&report);
         assert!(json.contains("\"findings\": []"), "{json}");
-        assert!(json.contains("\"kms\": {}"), "{json}");
+        assert!(json.contains("\"kms\": {"), "{json}");
         let back = from_json(&json).unwrap();
         assert_eq!(back, report);
         assert!(verify_fingerprint(&back));

@@ -6,6 +6,7 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 
 pub use crate::analysis::tags::TagPolicy;
+use crate::compliance::{AutoscalingParams, Params};
 use crate::model::{Event, Model, Sym};
 
 /// Everything besides the input files that decides a report's content.
@@ -20,6 +21,8 @@ pub struct ReportSettings {
     pub tag_policy: TagPolicy,
     /// Per-rule parameters.
     pub rules: RuleSettings,
+    /// The compliance checks' parameters (`required-tags` takes `tag_policy`).
+    pub compliance: ComplianceSettings,
     /// Which events the report reads.
     pub filters: Filters,
 }
@@ -36,7 +39,59 @@ impl ReportSettings {
             list.sort();
             list.dedup();
         }
+        settings.compliance = settings.compliance.normalised();
         settings
+    }
+
+    /// The compliance checks' parameters: these settings' own, and the tag policy as
+    /// `required-tags`' required keys, so the tags section and the check judge alike.
+    pub fn compliance_params(&self) -> Params {
+        Params {
+            kms_key_arns: self.compliance.kms_key_arns.clone(),
+            autoscaling: self.compliance.autoscaling.clone(),
+            required_tags: Vec::new(),
+            stream_consumer_required: self.compliance.stream_consumer_required.clone(),
+        }
+        .with_tag_policy(&self.tag_policy)
+    }
+}
+
+/// The parameters of the compliance checks ([`crate::compliance`]), as the AWS managed rules
+/// name them where they have one. A parameter left empty is taken from a loaded AWS Config rule
+/// of the same check when there is one (the report's `compliance.param_notes` says so), so both
+/// sides judge by the same parameters.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct ComplianceSettings {
+    /// `dynamodb-table-encrypted-kms`'s `kmsKeyArns`: the KMS key ARNs a table may be encrypted
+    /// with. Empty: any AWS KMS key (AWS managed or customer managed) passes.
+    pub kms_key_arns: Vec<String>,
+    /// `ddb-lens-stream-consumer`: the tables that must have a stream with an active Lambda
+    /// trigger, each a table name (any account and region) or `account/region/name`. Empty:
+    /// the check is NOT_APPLICABLE to every table.
+    pub stream_consumer_required: Vec<String>,
+    /// `dynamodb-autoscaling-enabled`'s optional capacity bounds and target utilisations.
+    pub autoscaling: AutoscalingParams,
+}
+
+impl ComplianceSettings {
+    /// Lists that are sets trimmed, emptied of blanks, sorted and de-duplicated.
+    pub fn normalised(&self) -> ComplianceSettings {
+        let set = |list: &[String]| {
+            let mut out: Vec<String> = list
+                .iter()
+                .map(|s| s.trim().to_string())
+                .filter(|s| !s.is_empty())
+                .collect();
+            out.sort();
+            out.dedup();
+            out
+        };
+        ComplianceSettings {
+            kms_key_arns: set(&self.kms_key_arns),
+            stream_consumer_required: set(&self.stream_consumer_required),
+            autoscaling: self.autoscaling.clone(),
+        }
     }
 }
 

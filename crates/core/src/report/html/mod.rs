@@ -315,6 +315,12 @@ impl Html {
         self.close(tag);
     }
 
+    /// A note beside figures (caveats, what an export cannot show).
+    pub fn note(&mut self, text: &str) {
+        self.element("p", &[("class", "note")], text);
+        self.buf.push('\n');
+    }
+
     /// A paragraph of text.
     pub fn para(&mut self, text: &str) {
         self.element("p", &[], text);
@@ -402,7 +408,7 @@ impl Html {
                 SortAs::Time => "time",
             };
             self.open("th", &[("scope", "col"), ("class", class)]);
-            self.text(column.title);
+            self.text(&column.title);
             self.raw("</th>");
         }
         self.raw("</tr></thead>\n<tbody>\n");
@@ -465,6 +471,24 @@ impl Html {
                 }
                 self.raw("</td>");
             }
+            Cell::Verdict {
+                lines,
+                class,
+                title,
+            } => {
+                let sort = lines.first().map(String::as_str).unwrap_or("");
+                self.open(
+                    "td",
+                    &[("class", class), ("title", title), ("data-sort", sort)],
+                );
+                for (i, line) in lines.iter().enumerate() {
+                    if i > 0 {
+                        self.raw("<br>");
+                    }
+                    self.text(line);
+                }
+                self.raw("</td>");
+            }
             Cell::Lines(lines) => {
                 self.raw("<td>");
                 if !lines.is_empty() {
@@ -492,9 +516,10 @@ pub struct Table<'a> {
     pub rows: Vec<Vec<Cell>>,
 }
 
-/// A column heading and how its cells sort.
+/// A column heading and how its cells sort. The title is usually a literal; it is owned where
+/// it comes from the report (the compliance matrix's check ids), and escaped like any text.
 pub struct Column {
-    pub title: &'static str,
+    pub title: Cow<'static, str>,
     pub sort: SortAs,
 }
 
@@ -510,7 +535,7 @@ pub enum SortAs {
 /// A text column.
 pub const fn text(title: &'static str) -> Column {
     Column {
-        title,
+        title: Cow::Borrowed(title),
         sort: SortAs::Text,
     }
 }
@@ -518,7 +543,7 @@ pub const fn text(title: &'static str) -> Column {
 /// A count column.
 pub const fn number(title: &'static str) -> Column {
     Column {
-        title,
+        title: Cow::Borrowed(title),
         sort: SortAs::Number,
     }
 }
@@ -526,7 +551,7 @@ pub const fn number(title: &'static str) -> Column {
 /// A time column (cells are [`Cell::Time`]).
 pub const fn time(title: &'static str) -> Column {
     Column {
-        title,
+        title: Cow::Borrowed(title),
         sort: SortAs::Time,
     }
 }
@@ -547,6 +572,13 @@ pub enum Cell {
     },
     /// Several lines (messages, warnings).
     Lines(Vec<String>),
+    /// A verdict: short lines ("PASS", "Config: COMPLIANT") with a class for its colour and a
+    /// tooltip (the reason), sorted by the first line.
+    Verdict {
+        lines: Vec<String>,
+        class: &'static str,
+        title: String,
+    },
     /// Identifier lines in monospace (a file name and its hash), sorted by the first.
     CodeLines(Vec<String>),
     /// A time range (ms), each end ISO 8601 UTC or "-", sorted by its start.
