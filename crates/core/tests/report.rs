@@ -291,7 +291,7 @@ fn hostile_settings() -> ReportSettings {
 const TAGS: &[&str] = &[
     "html", "head", "meta", "title", "style", "body", "header", "h1", "h2", "h3", "p", "code",
     "nav", "ol", "ul", "li", "a", "main", "section", "div", "input", "table", "caption", "thead",
-    "tbody", "tr", "th", "td", "strong", "br", "dl", "dt", "dd", "footer", "script", "svg", "rect",
+    "tbody", "tr", "th", "td", "strong", "br", "dl", "dt", "dd", "footer", "script", "svg", "rect", "details", "summary", "small",
     "text", "line", "polyline", "path", "g",
 ];
 

@@ -219,6 +219,17 @@ fn config_label(compliance: &ComplianceType) -> Cow<'_, str> {
     }
 }
 
+/// AWS Config's verdict in a matrix cell: a tick for COMPLIANT, a cross for NON_COMPLIANT.
+fn config_short(compliance: &ComplianceType) -> Cow<'_, str> {
+    match compliance {
+        ComplianceType::Compliant => Cow::Borrowed("\u{2714}"),
+        ComplianceType::NonCompliant => Cow::Borrowed("\u{2718}"),
+        ComplianceType::NotApplicable => Cow::Borrowed("N/A"),
+        ComplianceType::InsufficientData => Cow::Borrowed("INSUFFICIENT"),
+        other => config_label(other),
+    }
+}
+
 fn config_line(config: &ConfigVerdict) -> String {
     let at = config
         .ordering_ms
@@ -235,7 +246,7 @@ fn config_line(config: &ConfigVerdict) -> String {
 fn matrix(c: &Compliance, out: &mut Html) {
     out.raw("<h3>Compliance matrix</h3>\n");
     out.para(
-        "Tables by checks: ddb-lens's verdict, and under it AWS Config's where it evaluated the same table (marked \u{2260} when they disagree). Hover a cell for the reason; every reason is in the verdicts table below.",
+        "Tables by checks: ddb-lens's verdict (PASS, FAIL, INSUFFICIENT: an export would decide, N/A: the check does not apply), and under it AWS Config's latest where it evaluated the same table (Config \u{2714} compliant, Config \u{2718} non-compliant; outlined and marked \u{2260} when the two disagree). Hover a cell for the reason; every reason is in the verdicts below.",
     );
     let mut columns: Vec<Column> = vec![text("Table")];
     columns.extend(c.checks.iter().map(|k| Column {
@@ -266,7 +277,7 @@ fn matrix(c: &Compliance, out: &mut Html) {
                     } else {
                         ""
                     };
-                    lines.push(format!("Config: {}{mark}", config_label(&latest.compliance)));
+                    lines.push(format!("Config {}{mark}", config_short(&latest.compliance)));
                 }
                 let class = if cell.agreement == Agreement::Disagree {
                     match cell.verdict.status {
@@ -358,50 +369,75 @@ fn evidence_lines(evidence: &[Evidence]) -> Cell {
 }
 
 fn verdicts(c: &Compliance, out: &mut Html) {
-    out.raw("<h3>Every verdict</h3>\n");
-    let rows = c
-        .rows
-        .iter()
-        .flat_map(|row| {
-            row.cells.iter().map(move |cell| {
-                let info = c.checks.iter().find(|k| k.id == cell.check_id);
-                let (short, class) = status_short(cell.verdict.status);
-                let mut reason = cell.verdict.reason.clone();
-                if let Some(needs) = &cell.verdict.needs {
-                    reason.push_str(&format!(" Needs: {needs}."));
-                }
-                vec![
-                    Cell::Code(row.table.label()),
-                    Cell::Code(cell.check_id.clone()),
-                    Cell::Text(control(info)),
-                    Cell::Verdict {
-                        lines: vec![short.to_string()],
-                        class,
-                        title: String::new(),
-                    },
-                    Cell::Text(reason),
-                    evidence_lines(&cell.verdict.evidence),
-                    Cell::Lines(cell.config.iter().map(config_line).collect()),
-                    Cell::Text(agreement_label(cell.agreement).to_string()),
-                ]
-            })
-        })
-        .collect();
+    // FAIL and INSUFFICIENT need a reader's attention: shown. PASS and N/A are folded away
+    // (still in the page, the JSON and compliance.csv), so the section stays readable.
+    let attention = |status: Status| matches!(status, Status::Fail | Status::InsufficientData);
+    out.raw("<h3>Verdicts that need attention</h3>\n");
     out.table(&Table {
         id: "compliance-verdicts",
-        caption: "Every check on every table, with its reason and evidence",
-        columns: &[
-            text("Table"),
-            text("Check"),
-            text("Control"),
-            text("Verdict"),
-            text("Reason"),
-            text("Evidence (file, as of)"),
-            text("AWS Config (latest per rule)"),
-            text("Comparison"),
-        ],
-        rows,
+        caption: "FAIL and INSUFFICIENT verdicts, with their reason and evidence",
+        columns: VERDICT_COLUMNS,
+        rows: verdict_rows(c, |s| attention(s)),
     });
+    let others = verdict_rows(c, |s| !attention(s));
+    if !others.is_empty() {
+        let summary = format!(
+            "The other {} verdicts (PASS and N/A), with their reason and evidence",
+            thousands(others.len() as u64)
+        );
+        out.folded(&summary, |out| {
+            out.table(&Table {
+                id: "compliance-verdicts-other",
+                caption: "PASS and N/A verdicts",
+                columns: VERDICT_COLUMNS,
+                rows: others,
+            });
+        });
+    }
+}
+
+const VERDICT_COLUMNS: &[Column] = &[
+    text("Table"),
+    text("Check"),
+    text("Control"),
+    text("Verdict"),
+    text("Reason"),
+    text("Evidence (file, as of)"),
+    text("AWS Config (latest per rule)"),
+    text("Comparison"),
+];
+
+fn verdict_rows(c: &Compliance, keep: impl Fn(Status) -> bool) -> Vec<Vec<Cell>> {
+    c.rows
+        .iter()
+        .flat_map(|row| {
+            row.cells
+                .iter()
+                .filter(|cell| keep(cell.verdict.status))
+                .map(move |cell| {
+                    let info = c.checks.iter().find(|k| k.id == cell.check_id);
+                    let (short, class) = status_short(cell.verdict.status);
+                    let mut reason = cell.verdict.reason.clone();
+                    if let Some(needs) = &cell.verdict.needs {
+                        reason.push_str(&format!(" Needs: {needs}."));
+                    }
+                    vec![
+                        Cell::Code(row.table.label()),
+                        Cell::Code(cell.check_id.clone()),
+                        Cell::Text(control(info)),
+                        Cell::Verdict {
+                            lines: vec![short.to_string()],
+                            class,
+                            title: String::new(),
+                        },
+                        Cell::Text(reason),
+                        evidence_lines(&cell.verdict.evidence),
+                        Cell::Lines(cell.config.iter().map(config_line).collect()),
+                        Cell::Text(agreement_label(cell.agreement).to_string()),
+                    ]
+                })
+        })
+        .collect()
 }
 
 /// How the two verdicts compare, in words.
@@ -469,7 +505,7 @@ fn imported(c: &Compliance, out: &mut Html) {
         ],
         rows,
     });
-    let rows = c
+    let rows: Vec<Vec<Cell>> = c
         .imported_rules
         .iter()
         .flat_map(|r| {
@@ -488,7 +524,11 @@ fn imported(c: &Compliance, out: &mut Html) {
             })
         })
         .collect();
-    out.table(&Table {
+    let summary = format!(
+        "AWS Config's latest evaluation of each resource ({})",
+        thousands(rows.len() as u64)
+    );
+    out.folded(&summary, |out| out.table(&Table {
         id: "compliance-evaluations",
         caption: "AWS Config's latest evaluation of each resource, per rule",
         columns: &[
@@ -500,7 +540,7 @@ fn imported(c: &Compliance, out: &mut Html) {
             text("Evidence"),
         ],
         rows,
-    });
+    }));
 }
 
 fn design_differences(c: &Compliance, out: &mut Html) {

@@ -146,8 +146,7 @@ pub fn render(report: &Report, out: &mut Html) {
         rows,
     });
 
-    out.raw("<h3>Configuration items</h3>\n");
-    let rows = history
+    let rows: Vec<Vec<Cell>> = history
         .tables
         .iter()
         .flat_map(|t| {
@@ -175,9 +174,13 @@ pub fn render(report: &Report, out: &mut Html) {
             })
         })
         .collect();
-    out.table(&Table {
+    let summary = format!(
+        "Every configuration item ({}), duplicates across exports merged",
+        thousands(rows.len() as u64)
+    );
+    out.folded(&summary, |out| out.table(&Table {
         id: "config-items",
-        caption: "Every configuration item, duplicates across exports merged",
+        caption: "Configuration items",
         columns: &[
             time("Captured (UTC)"),
             text("Table"),
@@ -187,7 +190,7 @@ pub fn render(report: &Report, out: &mut Html) {
             text("Files"),
         ],
         rows,
-    });
+    }));
 }
 
 fn change_sentence(change: &FieldChange) -> String {

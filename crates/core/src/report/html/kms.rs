@@ -45,14 +45,16 @@ pub fn render(report: &Report, out: &mut Html) {
     trail_changes(report, seen, out);
 }
 
-fn kind_cell(kind: KeyKind) -> Cell {
+/// A key's kind, and under it how it is known.
+fn kind_cell(kind: KeyKind, evidence: &str) -> Cell {
     let class = match kind {
         KeyKind::AwsOwned | KeyKind::Unknown => "status-warning",
         _ => "",
     };
-    Cell::Status {
+    Cell::Detailed {
         text: kind.label().to_string(),
         class,
+        detail: evidence.to_string(),
     }
 }
 
@@ -64,8 +66,7 @@ fn key_usage(usage: &KmsUsage, out: &mut Html) {
         .map(|t| {
             vec![
                 Cell::Code(t.table.clone()),
-                kind_cell(t.kind),
-                Cell::Text(t.kind_evidence.clone()),
+                kind_cell(t.kind, &t.kind_evidence),
                 Cell::CodeLines(
                     t.keys
                         .iter()
@@ -89,12 +90,11 @@ fn key_usage(usage: &KmsUsage, out: &mut Html) {
         caption: "Tables and the KMS keys their encryption uses",
         columns: &[
             text("Table"),
-            text("Key kind"),
-            text("How the kind is known"),
-            text("Keys named by its KMS events"),
+            text("Key kind, and how it is known"),
+            text("Keys its KMS events name"),
             number("KMS events"),
-            number("Source IP correlated"),
-            time("First to last KMS event (UTC)"),
+            number("Correlated"),
+            time("KMS events (UTC)"),
         ],
         rows,
     });
@@ -137,37 +137,37 @@ fn key_usage(usage: &KmsUsage, out: &mut Html) {
         .flat_map(|t| {
             t.callers.iter().map(|c| {
                 let source = if c.correlated {
-                    let spread = match (c.time_difference_ms_min, c.time_difference_ms_max) {
-                        (Some(min), Some(max)) if min == max => format!("{} ms", thousands_i(min)),
+                    let apart = match (c.time_difference_ms_min, c.time_difference_ms_max) {
+                        (Some(min), Some(max)) if min == max => format!(", {} apart", seconds(min)),
                         (Some(min), Some(max)) => {
-                            format!("{} to {} ms", thousands_i(min), thousands_i(max))
+                            format!(", {} to {} apart", seconds(min), seconds(max))
                         }
                         _ => String::new(),
                     };
-                    vec![
-                        c.source_ip.clone(),
-                        format!(
-                            "from the DynamoDB request (recorded: {}){}",
-                            c.recorded_source,
-                            if spread.is_empty() {
-                                String::new()
-                            } else {
-                                format!(", {spread} apart")
-                            }
+                    Cell::Detailed {
+                        text: c.source_ip.clone(),
+                        class: "",
+                        detail: format!(
+                            "from the caller's DynamoDB request (KMS recorded {}){apart}",
+                            c.recorded_source
                         ),
-                    ]
+                    }
                 } else {
-                    vec![c.source_ip.clone(), "as recorded".to_string()]
+                    Cell::Detailed {
+                        text: c.source_ip.clone(),
+                        class: "",
+                        detail: "as recorded".to_string(),
+                    }
                 };
                 vec![
                     Cell::Code(t.table.clone()),
-                    Cell::Code(c.principal.clone()),
+                    Cell::CodeLines(vec![c.principal.clone()]),
                     Cell::Text(if c.invoked_by.is_empty() {
                         c.identity_type.clone()
                     } else {
                         format!("{} via {}", c.identity_type, c.invoked_by)
                     }),
-                    Cell::Lines(source),
+                    source,
                     Cell::Lines(
                         c.operations
                             .iter()
@@ -200,12 +200,9 @@ fn key_usage(usage: &KmsUsage, out: &mut Html) {
     });
 }
 
-fn thousands_i(n: i64) -> String {
-    if n < 0 {
-        format!("-{}", thousands(n.unsigned_abs()))
-    } else {
-        thousands(n as u64)
-    }
+/// A time difference in seconds, to the tenth: "86.0 s".
+fn seconds(ms: i64) -> String {
+    format!("{:.1} s", ms as f64 / 1000.0)
 }
 
 fn protecting_keys(usage: &KmsUsage, out: &mut Html) {
@@ -237,8 +234,7 @@ fn protecting_keys(usage: &KmsUsage, out: &mut Html) {
                         .chain(k.aliases.iter().cloned())
                         .collect(),
                 ),
-                kind_cell(k.kind),
-                Cell::Text(k.kind_evidence.clone()),
+                kind_cell(k.kind, &k.kind_evidence),
                 Cell::Lines(k.tables.clone()),
                 Cell::Count(k.events),
                 Cell::Lines(upkeep),
@@ -252,10 +248,9 @@ fn protecting_keys(usage: &KmsUsage, out: &mut Html) {
         caption: "Keys that protect tables (key, then its aliases)",
         columns: &[
             text("Key"),
-            text("Kind"),
-            text("How the kind is known"),
+            text("Kind, and how it is known"),
             text("Tables"),
-            number("KMS events naming a table"),
+            number("KMS events"),
             text("DynamoDB's routine calls"),
             number("Lifecycle events"),
             time("First to last (UTC)"),
@@ -305,7 +300,7 @@ fn lifecycle(report: &Report, usage: &KmsUsage, out: &mut Html) {
                 Cell::Text(e.event_name.clone()),
                 Cell::Lines(keys),
                 Cell::Lines(e.tables.clone()),
-                Cell::Code(e.principal.clone()),
+                Cell::CodeLines(vec![e.principal.clone()]),
                 Cell::Code(e.source_ip.clone()),
                 outcome,
                 Cell::Lines(
@@ -355,15 +350,14 @@ fn visibility(seen: &Visibility, out: &mut Html) {
                 DataVisibility::ControlPlaneOnly => "status-warning",
                 DataVisibility::OtherEventsOnly | DataVisibility::NoEvents => "",
             };
-            let mut notes: Vec<String> = t.flag.iter().cloned().collect();
-            notes.extend(t.note.iter().cloned());
+            let notes: Vec<&str> = t.flag.iter().chain(t.note.iter()).map(String::as_str).collect();
             vec![
                 Cell::Code(t.table.clone()),
-                Cell::Status {
+                Cell::Detailed {
                     text: t.status.label().to_string(),
                     class,
+                    detail: notes.join(" "),
                 },
-                Cell::Lines(notes),
                 Cell::Count(t.control_plane_events),
                 Cell::Count(t.data_read_events),
                 Cell::Count(t.data_write_events),
@@ -379,8 +373,7 @@ fn visibility(seen: &Visibility, out: &mut Html) {
         caption: "What the loaded logs show of each table",
         columns: &[
             text("Table"),
-            text("Visibility"),
-            text("Flag and notes"),
+            text("Visibility, and what it means"),
             number("Control plane"),
             number("Data reads"),
             number("Data writes"),
@@ -430,9 +423,9 @@ fn trail_changes(report: &Report, seen: &Visibility, out: &mut Html) {
             vec![
                 Cell::Time(Some(c.time_ms)),
                 Cell::Text(c.event_name.clone()),
-                Cell::Code(c.trail.clone()),
+                Cell::CodeLines(vec![c.trail.clone()]),
                 Cell::Text(scope),
-                Cell::Code(c.principal.clone()),
+                Cell::CodeLines(vec![c.principal.clone()]),
                 dropped,
                 Cell::Text(c.description.clone()),
                 Cell::Lines(c.selectors.iter().map(|s| s.description.clone()).collect()),

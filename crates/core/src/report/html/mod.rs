@@ -321,6 +321,16 @@ impl Html {
         self.buf.push('\n');
     }
 
+    /// Content folded under a summary line, open on demand (and for printing: the script
+    /// opens every fold before the page prints; without scripts the fold still opens by hand).
+    pub fn folded(&mut self, summary: &str, body: impl FnOnce(&mut Html)) {
+        self.raw("<details>\n");
+        self.element("summary", &[], summary);
+        self.raw("\n");
+        body(self);
+        self.raw("</details>\n");
+    }
+
     /// A paragraph of text.
     pub fn para(&mut self, text: &str) {
         self.element("p", &[], text);
@@ -426,7 +436,7 @@ impl Html {
         match cell {
             Cell::Text(text) => self.element("td", &[], text),
             Cell::Code(text) => {
-                self.raw("<td><code>");
+                self.raw("<td class=\"id\"><code>");
                 self.text(text);
                 self.raw("</code></td>");
             }
@@ -486,6 +496,20 @@ impl Html {
                         self.raw("<br>");
                     }
                     self.text(line);
+                }
+                self.raw("</td>");
+            }
+            Cell::Detailed {
+                text,
+                class,
+                detail,
+            } => {
+                self.open("td", &[("class", class), ("data-sort", text)]);
+                self.text(text);
+                if !detail.is_empty() {
+                    self.raw("<br><small>");
+                    self.text(detail);
+                    self.raw("</small>");
                 }
                 self.raw("</td>");
             }
@@ -559,7 +583,8 @@ pub const fn time(title: &'static str) -> Column {
 /// A table cell.
 pub enum Cell {
     Text(String),
-    /// Identifiers and hashes, in monospace.
+    /// An identifier (table, account, check id), in monospace, broken only where it has a
+    /// break opportunity (a hyphen) so a narrow column does not cut it letter by letter.
     Code(String),
     /// A count, shown with thousands separators.
     Count(u64),
@@ -572,6 +597,13 @@ pub enum Cell {
     },
     /// Several lines (messages, warnings).
     Lines(Vec<String>),
+    /// A short value with a class for its colour, and under it, smaller, why (a sentence);
+    /// sorted by the value.
+    Detailed {
+        text: String,
+        class: &'static str,
+        detail: String,
+    },
     /// A verdict: short lines ("PASS", "Config: COMPLIANT") with a class for its colour and a
     /// tooltip (the reason), sorted by the first line.
     Verdict {

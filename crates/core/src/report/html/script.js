@@ -32,6 +32,10 @@
       });
     });
   });
+  // Folded details print open: a printed report shows everything.
+  window.addEventListener("beforeprint", function () {
+    each(document.querySelectorAll("details"), function (d) { d.open = true; });
+  });
   each(document.querySelectorAll("input.filter"), function (input) {
     var table = document.getElementById(input.getAttribute("data-table"));
     if (!table || !table.tBodies[0]) { return; }

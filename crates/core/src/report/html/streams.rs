@@ -47,20 +47,16 @@ pub fn render(report: &Report, out: &mut Html) {
                     class: "status-warning",
                 },
             };
-            let consumer = match t.consumer {
-                Consumer::Active => Cell::Status {
-                    text: "active trigger".to_string(),
-                    class: "status-ok",
-                },
-                Consumer::None => Cell::Status {
-                    text: "none".to_string(),
-                    class: "status-error",
-                },
-                Consumer::Unknown => Cell::Status {
-                    text: "unknown".to_string(),
-                    class: "status-warning",
-                },
-                Consumer::NotApplicable => Cell::Text("-".to_string()),
+            let (consumer, class) = match t.consumer {
+                Consumer::Active => ("active trigger", "status-ok"),
+                Consumer::None => ("none", "status-error"),
+                Consumer::Unknown => ("unknown", "status-warning"),
+                Consumer::NotApplicable => ("-", ""),
+            };
+            let consumer = Cell::Detailed {
+                text: consumer.to_string(),
+                class,
+                detail: t.consumer_reason.clone(),
             };
             let mut table = t.table.label();
             if t.deleted {
@@ -73,7 +69,6 @@ pub fn render(report: &Report, out: &mut Html) {
                 Cell::Code(t.stream_label.clone().unwrap_or_default()),
                 Cell::Lines(t.triggers.iter().map(trigger_line).collect()),
                 consumer,
-                Cell::Text(t.consumer_reason.clone()),
                 evidence_cell(
                     t.stream_evidence
                         .iter()
@@ -91,8 +86,7 @@ pub fn render(report: &Report, out: &mut Html) {
             text("View type"),
             text("Stream label"),
             text("Lambda triggers"),
-            text("Consumer"),
-            text("Why"),
+            text("Consumer, and why"),
             text("Evidence"),
         ],
         rows,
@@ -118,7 +112,7 @@ pub fn render(report: &Report, out: &mut Html) {
             text("Table"),
             text("Function"),
             text("State"),
-            text("Reads the current stream"),
+            text("Current stream"),
             number("Batch size"),
             text("Last processing result"),
             time("Last modified (UTC)"),
@@ -145,7 +139,7 @@ pub fn render(report: &Report, out: &mut Html) {
                     class,
                 },
                 Cell::Text(c.sentence.clone()),
-                Cell::Code(c.actor.clone().unwrap_or_default()),
+                Cell::CodeLines(c.actor.iter().cloned().collect()),
                 Cell::Text(match c.origin {
                     ChangeOrigin::ConfigItem => "AWS Config item".to_string(),
                     ChangeOrigin::CloudTrail => format!(
@@ -222,7 +216,7 @@ fn trigger_row(table: String, t: &Trigger) -> Vec<Cell> {
             class: if t.problem { "status-error" } else { "" },
         },
         Cell::Time(t.last_modified_ms),
-        Cell::Code(t.stream_arn.clone()),
+        Cell::CodeLines(vec![t.stream_arn.clone()]),
         evidence_cell(std::iter::once(&t.evidence)),
     ]
 }
