@@ -66,6 +66,8 @@ fn report_writes_html_json_and_csv_equal_to_the_goldens() {
     for name in [
         "findings.csv",
         "compliance.csv",
+        "kms.csv",
+        "streams.csv",
         "tables.csv",
         "tag-coverage.csv",
         "inputs.csv",

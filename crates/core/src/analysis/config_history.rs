@@ -373,10 +373,14 @@ fn table_history(
     table: TableRef,
     mut items: Vec<(usize, &ConfigItem)>,
 ) -> TableHistory {
+    // Copies of one item in several files: the file first by name stands for it (the others
+    // are `also_in`), so the history does not depend on the order files were loaded in.
+    let file = |i: &ConfigItem| model.files.get(i.source.file as usize).map(String::as_str);
     items.sort_by_key(|(seq, i)| {
         (
             i.capture_time_ms.unwrap_or(i64::MAX),
             i.state_id.as_deref().and_then(|s| s.parse::<u64>().ok()),
+            file(i),
             *seq,
         )
     });

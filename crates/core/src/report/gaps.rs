@@ -243,6 +243,7 @@ pub const REQUIREMENTS: &[Requirement] = &[
         title: "Tag coverage against the tag policy",
         needs: &[TAGS],
     },
+    // The compliance checks, in the registry's order, each with its check's title and control.
     Requirement {
         check: "dynamodb-pitr-enabled",
         title: "DynamoDB table has point-in-time recovery enabled (DynamoDB.2)",
@@ -254,24 +255,39 @@ pub const REQUIREMENTS: &[Requirement] = &[
         needs: &[TABLE_CONFIG],
     },
     Requirement {
+        check: "dynamodb-table-encryption-enabled",
+        title: "DynamoDB table is encrypted at rest with its encryption enabled",
+        needs: &[TABLE_CONFIG],
+    },
+    Requirement {
         check: "dynamodb-table-encrypted-kms",
-        title: "DynamoDB table is encrypted with a KMS key",
+        title: "DynamoDB table is encrypted with an AWS KMS key (one of kmsKeyArns, when set)",
         needs: &[TABLE_CONFIG],
     },
     Requirement {
         check: "dynamodb-autoscaling-enabled",
-        title: "DynamoDB table scales capacity with demand (DynamoDB.1)",
+        title: "DynamoDB table scales its capacity with demand (DynamoDB.1)",
         needs: &[TABLE_CONFIG, SCALABLE_TARGETS],
     },
     Requirement {
+        check: "dynamodb-in-backup-plan",
+        title: "DynamoDB table is in an AWS Backup plan",
+        needs: &[BACKUP_PROTECTED],
+    },
+    Requirement {
         check: "dynamodb-resources-protected-by-backup-plan",
-        title: "DynamoDB table is protected by a backup plan (DynamoDB.4)",
+        title: "DynamoDB table is protected by an AWS Backup plan (DynamoDB.4)",
         needs: &[BACKUP_PROTECTED],
     },
     Requirement {
         check: "required-tags",
-        title: "DynamoDB table carries the required tags (DynamoDB.5)",
+        title: "DynamoDB table has the required tags with allowed values (DynamoDB.5)",
         needs: &[TAGS],
+    },
+    Requirement {
+        check: "ddb-lens-stream-consumer",
+        title: "DynamoDB table marked as needing a stream consumer has a stream with an active Lambda trigger",
+        needs: &[TABLE_CONFIG, STREAM_CONSUMERS],
     },
 ];
 
@@ -527,6 +543,25 @@ mod tests {
         .compile(loader.model());
         let gaps = compute(loader.model(), loader.reports(), &only_eu);
         assert!(gaps.scopes_without_cloudtrail.is_empty());
+    }
+
+    #[test]
+    fn every_compliance_check_has_its_requirement() {
+        for check in crate::compliance::registry::CHECKS.iter() {
+            let req = requirement(check.meta.id)
+                .unwrap_or_else(|| panic!("{} has no line in REQUIREMENTS", check.meta.id));
+            // The same passing condition as the check's own title (its parenthesis may be
+            // left out), with its control if any.
+            let condition = check.meta.title.split(" (").next().unwrap_or_default();
+            assert!(req.title.starts_with(condition), "{}", req.title);
+            if let Some(control) = check.meta.security_hub {
+                assert!(
+                    req.title.ends_with(&format!("({control})")),
+                    "{}",
+                    req.title
+                );
+            }
+        }
     }
 
     #[test]

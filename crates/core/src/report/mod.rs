@@ -36,15 +36,15 @@ use sha2::{Digest, Sha256};
 use crate::analysis::compliance::{compliance_of, Compliance};
 use crate::analysis::config_history::{config_history, ConfigHistory};
 use crate::analysis::inventory::{inventory, Inventory};
-use crate::analysis::kms::{kms_usage, KeyManager, KmsUsage};
+use crate::analysis::kms::{kms_usage, KeyKind, KeyManager, KmsUsage};
 use crate::analysis::overview::{overview_where, Overview};
 use crate::analysis::streams::{streams_of, Streams};
 use crate::analysis::table_state::table_states_of;
 use crate::analysis::visibility::{visibility, Visibility};
-use crate::model::inventory::EncryptionKind;
-use crate::rules::EventRef;
 use crate::ingest::{FileReport, Totals};
+use crate::model::inventory::EncryptionKind;
 use crate::model::Model;
+use crate::rules::EventRef;
 use crate::time::parse_iso_ms;
 
 pub use gaps::Gaps;
@@ -109,7 +109,13 @@ impl KmsSection {
     /// The section from its analyses over `model`, with every event reference's file index
     /// moved from the model's load order into [`KmsSection::evidence_files`] (sorted by name),
     /// so the JSON does not depend on the order files were loaded in.
-    fn new(model: &Model, mut usage: KmsUsage, mut visibility: Visibility) -> KmsSection {
+    fn new(
+        model: &Model,
+        inventory: &Inventory,
+        mut usage: KmsUsage,
+        mut visibility: Visibility,
+    ) -> KmsSection {
+        with_inventory_kinds(&mut usage, inventory);
         let mut used: Vec<u32> = usage
             .lifecycle
             .iter()
@@ -231,6 +237,7 @@ pub fn build(model: &Model, reports: &[FileReport], settings: &ReportSettings) -
     let compliance = compliance_of(model, &states, &streams, &settings.compliance_params());
     let kms = KmsSection::new(
         model,
+        &inventory,
         kms_usage(model, &key_facts(model, &inventory)),
         visibility(model, &described_tables(&inventory)),
     );
@@ -281,6 +288,47 @@ fn key_facts(model: &Model, inventory: &Inventory) -> Vec<(String, KeyManager)> 
     facts.sort_by(|a, b| a.0.cmp(&b.0));
     facts.dedup_by(|later, first| later.0 == first.0);
     facts
+}
+
+/// Each table's key kind as the inventory states it (describe-table or a Config item, resolved
+/// against the KMS exports), over what the logs alone suggest: the logs can only infer the AWS
+/// owned key from an absence of KMS calls, and a table's latest description is stronger than its
+/// history. The KMS section names tables by name alone, so the inventory's rows of that name
+/// must agree; where they do not, or the inventory says only "a KMS key" while the logs tell
+/// which manager, the logs' verdict stays. What the logs said is kept in the evidence.
+fn with_inventory_kinds(usage: &mut KmsUsage, inventory: &Inventory) {
+    for table in &mut usage.tables {
+        let mut stated = inventory
+            .tables
+            .iter()
+            .filter(|row| row.name == table.table)
+            .filter_map(|row| row.encryption.as_ref());
+        let Some(first) = stated.next() else { continue };
+        if stated.any(|other| other.value.kind != first.value.kind) {
+            continue;
+        }
+        let kind = match first.value.kind {
+            EncryptionKind::AwsOwned => KeyKind::AwsOwned,
+            EncryptionKind::AwsManaged => KeyKind::AwsManaged,
+            EncryptionKind::CustomerManaged => KeyKind::CustomerManaged,
+            EncryptionKind::Unknown => KeyKind::AwsOrCustomerManaged,
+        };
+        let logs_more_specific = kind == KeyKind::AwsOrCustomerManaged
+            && matches!(table.kind, KeyKind::AwsManaged | KeyKind::CustomerManaged);
+        if logs_more_specific {
+            continue;
+        }
+        let mut evidence = format!("the inventory ({}): {}", first.file, first.value.reason);
+        if table.kind != kind {
+            evidence.push_str(&format!(
+                "; the logs alone suggested {} ({})",
+                table.kind.label(),
+                table.kind_evidence
+            ));
+        }
+        table.kind = kind;
+        table.kind_evidence = evidence;
+    }
 }
 
 /// The names of the tables an export other than CloudTrail describes or lists, for the

@@ -58,7 +58,10 @@ pub fn render(report: &Report, out: &mut Html) {
         ("FAIL", thousands(count(Status::Fail))),
         ("INSUFFICIENT", thousands(count(Status::InsufficientData))),
         ("N/A", thousands(count(Status::NotApplicable))),
-        ("AWS Config rules loaded", thousands(c.imported_rules.len() as u64)),
+        (
+            "AWS Config rules loaded",
+            thousands(c.imported_rules.len() as u64),
+        ),
         ("Disagreements", thousands(c.disagreements.len() as u64)),
     ]);
     parameters(report, out);
@@ -95,12 +98,30 @@ fn parameters(report: &Report, out: &mut Html) {
         .collect();
     let a = &c.params.autoscaling;
     let bounds: Vec<String> = [
-        ("minProvisionedReadCapacity", a.min_provisioned_read_capacity.map(|v| v.to_string())),
-        ("maxProvisionedReadCapacity", a.max_provisioned_read_capacity.map(|v| v.to_string())),
-        ("targetReadUtilization", a.target_read_utilization.map(|v| v.to_string())),
-        ("minProvisionedWriteCapacity", a.min_provisioned_write_capacity.map(|v| v.to_string())),
-        ("maxProvisionedWriteCapacity", a.max_provisioned_write_capacity.map(|v| v.to_string())),
-        ("targetWriteUtilization", a.target_write_utilization.map(|v| v.to_string())),
+        (
+            "minProvisionedReadCapacity",
+            a.min_provisioned_read_capacity.map(|v| v.to_string()),
+        ),
+        (
+            "maxProvisionedReadCapacity",
+            a.max_provisioned_read_capacity.map(|v| v.to_string()),
+        ),
+        (
+            "targetReadUtilization",
+            a.target_read_utilization.map(|v| v.to_string()),
+        ),
+        (
+            "minProvisionedWriteCapacity",
+            a.min_provisioned_write_capacity.map(|v| v.to_string()),
+        ),
+        (
+            "maxProvisionedWriteCapacity",
+            a.max_provisioned_write_capacity.map(|v| v.to_string()),
+        ),
+        (
+            "targetWriteUtilization",
+            a.target_write_utilization.map(|v| v.to_string()),
+        ),
     ]
     .into_iter()
     .filter_map(|(name, value)| value.map(|v| format!("{name}={v}")))
@@ -112,11 +133,17 @@ fn parameters(report: &Report, out: &mut Html) {
         ),
         (
             "Required tags (required-tags, from the tag policy)",
-            list(&required, "none: any tag passes, as Security Hub DynamoDB.5"),
+            list(
+                &required,
+                "none: any tag passes, as Security Hub DynamoDB.5",
+            ),
         ),
         (
             "Tables that need a stream consumer (ddb-lens-stream-consumer)",
-            list(&c.params.stream_consumer_required, "none: N/A for every table"),
+            list(
+                &c.params.stream_consumer_required,
+                "none: N/A for every table",
+            ),
         ),
         (
             "Auto scaling bounds (dynamodb-autoscaling-enabled)",
@@ -459,7 +486,11 @@ fn imported(c: &Compliance, out: &mut Html) {
         .map(|r| {
             let scope = format!(
                 "{} {}",
-                if r.account.is_empty() { "?" } else { &r.account },
+                if r.account.is_empty() {
+                    "?"
+                } else {
+                    &r.account
+                },
                 if r.region.is_empty() { "?" } else { &r.region }
             );
             vec![
@@ -528,19 +559,21 @@ fn imported(c: &Compliance, out: &mut Html) {
         "AWS Config's latest evaluation of each resource ({})",
         thousands(rows.len() as u64)
     );
-    out.folded(&summary, |out| out.table(&Table {
-        id: "compliance-evaluations",
-        caption: "AWS Config's latest evaluation of each resource, per rule",
-        columns: &[
-            text("Rule"),
-            text("Resource"),
-            text("Compliance"),
-            time("Configuration recorded (UTC)"),
-            text("Annotation"),
-            text("Evidence"),
-        ],
-        rows,
-    }));
+    out.folded(&summary, |out| {
+        out.table(&Table {
+            id: "compliance-evaluations",
+            caption: "AWS Config's latest evaluation of each resource, per rule",
+            columns: &[
+                text("Rule"),
+                text("Resource"),
+                text("Compliance"),
+                time("Configuration recorded (UTC)"),
+                text("Annotation"),
+                text("Evidence"),
+            ],
+            rows,
+        })
+    });
 }
 
 fn design_differences(c: &Compliance, out: &mut Html) {
@@ -563,11 +596,7 @@ fn design_differences(c: &Compliance, out: &mut Html) {
     out.table(&Table {
         id: "compliance-design",
         caption: "Checks that judge the same table differently on purpose",
-        columns: &[
-            text("Checks"),
-            text("Why"),
-            text("Tables where it shows"),
-        ],
+        columns: &[text("Checks"), text("Why"), text("Tables where it shows")],
         rows,
     });
 }
@@ -594,7 +623,7 @@ fn checks(c: &Compliance, out: &mut Html) {
                         .chain(k.notes.iter().cloned())
                         .collect(),
                 ),
-                Cell::CodeLines(k.references.clone()),
+                Cell::Lines(k.references.clone()),
             ]
         })
         .collect();

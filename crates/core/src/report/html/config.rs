@@ -132,7 +132,8 @@ pub fn render(report: &Report, out: &mut Html) {
         .collect();
     out.table(&Table {
         id: "config-changes",
-        caption: "Field changes between a table's neighbouring configuration items, in capture order",
+        caption:
+            "Field changes between a table's neighbouring configuration items, in capture order",
         columns: &[
             time("Captured (UTC)"),
             text("Table"),
@@ -178,19 +179,21 @@ pub fn render(report: &Report, out: &mut Html) {
         "Every configuration item ({}), duplicates across exports merged",
         thousands(rows.len() as u64)
     );
-    out.folded(&summary, |out| out.table(&Table {
-        id: "config-items",
-        caption: "Configuration items",
-        columns: &[
-            time("Captured (UTC)"),
-            text("Table"),
-            text("Status"),
-            number("Changes"),
-            text("State ID"),
-            text("Files"),
-        ],
-        rows,
-    }));
+    out.folded(&summary, |out| {
+        out.table(&Table {
+            id: "config-items",
+            caption: "Configuration items",
+            columns: &[
+                time("Captured (UTC)"),
+                text("Table"),
+                text("Status"),
+                number("Changes"),
+                text("State ID"),
+                text("Files"),
+            ],
+            rows,
+        })
+    });
 }
 
 fn change_sentence(change: &FieldChange) -> String {

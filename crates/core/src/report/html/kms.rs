@@ -30,7 +30,10 @@ pub fn render(report: &Report, out: &mut Html) {
             thousands(usage.tables.iter().filter(|t| t.events > 0).count() as u64),
         ),
         ("Keys protecting tables", thousands(usage.keys.len() as u64)),
-        ("Key lifecycle events", thousands(usage.lifecycle.len() as u64)),
+        (
+            "Key lifecycle events",
+            thousands(usage.lifecycle.len() as u64),
+        ),
         ("Tables without data events", thousands(seen.tables_flagged)),
         (
             "Trail changes dropping data events",
@@ -350,7 +353,12 @@ fn visibility(seen: &Visibility, out: &mut Html) {
                 DataVisibility::ControlPlaneOnly => "status-warning",
                 DataVisibility::OtherEventsOnly | DataVisibility::NoEvents => "",
             };
-            let notes: Vec<&str> = t.flag.iter().chain(t.note.iter()).map(String::as_str).collect();
+            let notes: Vec<&str> = t
+                .flag
+                .iter()
+                .chain(t.note.iter())
+                .map(String::as_str)
+                .collect();
             vec![
                 Cell::Code(t.table.clone()),
                 Cell::Detailed {

@@ -25,7 +25,10 @@ pub fn render(report: &Report, out: &mut Html) {
         ("Provably without one", thousands(totals.consumer_none)),
         ("Consumer unknown", thousands(totals.consumer_unknown)),
         ("Lambda triggers", thousands(totals.triggers)),
-        ("Triggers with problems", thousands(totals.triggers_with_problems)),
+        (
+            "Triggers with problems",
+            thousands(totals.triggers_with_problems),
+        ),
     ]);
     out.note(
         "Only Lambda triggers appear in the exports: a consumer using the Kinesis adapter or calling GetRecords itself is invisible here, so \"no consumer\" means no Lambda trigger.",
@@ -69,11 +72,7 @@ pub fn render(report: &Report, out: &mut Html) {
                 Cell::Code(t.stream_label.clone().unwrap_or_default()),
                 Cell::Lines(t.triggers.iter().map(trigger_line).collect()),
                 consumer,
-                evidence_cell(
-                    t.stream_evidence
-                        .iter()
-                        .chain(t.consumer_evidence.iter()),
-                ),
+                evidence_cell(t.stream_evidence.iter().chain(t.consumer_evidence.iter())),
             ]
         })
         .collect();
@@ -142,10 +141,9 @@ pub fn render(report: &Report, out: &mut Html) {
                 Cell::CodeLines(c.actor.iter().cloned().collect()),
                 Cell::Text(match c.origin {
                     ChangeOrigin::ConfigItem => "AWS Config item".to_string(),
-                    ChangeOrigin::CloudTrail => format!(
-                        "CloudTrail {}",
-                        c.event_name.as_deref().unwrap_or_default()
-                    ),
+                    ChangeOrigin::CloudTrail => {
+                        format!("CloudTrail {}", c.event_name.as_deref().unwrap_or_default())
+                    }
                 }),
                 evidence_cell(std::iter::once(&c.evidence)),
             ]
@@ -197,7 +195,11 @@ fn trigger_row(table: String, t: &Trigger) -> Vec<Cell> {
         Cell::Code(t.function_name.clone()),
         Cell::Status {
             text: state,
-            class: if t.active { "status-ok" } else { "status-warning" },
+            class: if t.active {
+                "status-ok"
+            } else {
+                "status-warning"
+            },
         },
         match t.on_current_stream {
             Some(true) => Cell::Text("yes".to_string()),
