@@ -22,11 +22,15 @@ const USAGE: &str = "usage:
   ddb-lens bench PATH... [--threads N] time ingest of the files (parsing on N threads, default 1)
                                       and print events/s, MB/s and peak memory as JSON
   ddb-lens report PATH... [--html FILE] [--json FILE] [--csv DIR] [--report-time ISO] [--settings FILE]
+                  [--kms-key-arn ARN]... [--stream-consumer TABLE]...
                                       write the report: one self-contained HTML file, the JSON
                                       report, and CSV files into DIR (the JSON to stdout when no
                                       output is given); --report-time sets the report's time
                                       (default: the newest time in the evidence); --settings reads
-                                      the analysis settings from a JSON file (a report's \"settings\")
+                                      the analysis settings from a JSON file (a report's \"settings\");
+                                      --kms-key-arn adds a key dynamodb-table-encrypted-kms allows;
+                                      --stream-consumer marks a table (name or account/region/name)
+                                      as needing a stream with an active Lambda trigger
 PATH is a file or a folder (read recursively, e.g. an AWSLogs/ download).";
 
 fn main() -> ExitCode {
@@ -48,6 +52,10 @@ struct ReportOptions {
     csv: Option<PathBuf>,
     report_time: Option<String>,
     settings: Option<PathBuf>,
+    /// Added to the settings' `compliance.kms_key_arns`.
+    kms_key_arns: Vec<String>,
+    /// Added to the settings' `compliance.stream_consumer_required`.
+    stream_consumers: Vec<String>,
 }
 
 fn run(args: &[String]) -> Result<ExitCode, String> {
@@ -72,6 +80,10 @@ fn run(args: &[String]) -> Result<ExitCode, String> {
             "--csv" if is_report => options.csv = Some(value(&mut iter, arg)?.into()),
             "--report-time" if is_report => options.report_time = Some(value(&mut iter, arg)?),
             "--settings" if is_report => options.settings = Some(value(&mut iter, arg)?.into()),
+            "--kms-key-arn" if is_report => options.kms_key_arns.push(value(&mut iter, arg)?),
+            "--stream-consumer" if is_report => {
+                options.stream_consumers.push(value(&mut iter, arg)?)
+            }
             "--threads" => {
                 threads = iter
                     .next()
@@ -189,6 +201,14 @@ fn make_report(paths: &[&String], options: &ReportOptions) -> Result<ExitCode, S
         }
         None => ReportSettings::default(),
     };
+    // Flags add to the settings file's lists; `build` normalises them (sorted, de-duplicated).
+    let compliance = &mut settings.compliance;
+    compliance
+        .kms_key_arns
+        .extend(options.kms_key_arns.iter().cloned());
+    compliance
+        .stream_consumer_required
+        .extend(options.stream_consumers.iter().cloned());
     if let Some(text) = &options.report_time {
         let ms = ddb_lens_core::time::parse_iso_ms(text).ok_or(format!(
             "--report-time {text:?} is not an ISO 8601 time such as 2026-03-01T00:00:00Z"

@@ -118,6 +118,78 @@ fn report_time_and_settings_are_taken_and_json_goes_to_stdout() {
 }
 
 #[test]
+fn compliance_parameters_come_from_flags_and_settings() {
+    let dir = out_dir("report-compliance");
+    let settings = dir.join("settings.json");
+    std::fs::write(
+        &settings,
+        r#"{"compliance":{"kms_key_arns":["arn:aws:kms:us-east-1:444455556666:key/b"," "]}}"#,
+    )
+    .unwrap();
+    let estate = "fixtures/posture/estate";
+    let out = Command::new(env!("CARGO_BIN_EXE_ddb-lens"))
+        .current_dir(core_tests())
+        .args(["report", estate, "--settings"])
+        .arg(&settings)
+        .args([
+            "--kms-key-arn",
+            "arn:aws:kms:us-east-1:444455556666:key/a",
+            "--stream-consumer",
+            "444455556666/us-east-1/sessions",
+            "--stream-consumer",
+            "ledger",
+        ])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    // Normalised into the report's settings: blanks dropped, sorted.
+    let compliance = &json["settings"]["compliance"];
+    assert_eq!(
+        compliance["kms_key_arns"],
+        serde_json::json!([
+            "arn:aws:kms:us-east-1:444455556666:key/a",
+            "arn:aws:kms:us-east-1:444455556666:key/b"
+        ])
+    );
+    assert_eq!(
+        compliance["stream_consumer_required"],
+        serde_json::json!(["444455556666/us-east-1/sessions", "ledger"])
+    );
+    // ...and used: the user's keys, not the loaded Config rule's; sessions' stream has only a
+    // disabled trigger, ledger's an active one.
+    assert_eq!(
+        json["compliance"]["params"]["kms_key_arns"],
+        compliance["kms_key_arns"]
+    );
+    let rows = json["compliance"]["rows"].as_array().unwrap();
+    let verdict = |table: &str, check: &str| -> String {
+        let row = rows
+            .iter()
+            .find(|r| r["table"]["name"] == table)
+            .unwrap_or_else(|| panic!("{table}"));
+        let cell = row["cells"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|c| c["check_id"] == check)
+            .unwrap();
+        cell["verdict"]["status"].as_str().unwrap().to_string()
+    };
+    assert_eq!(verdict("sessions", "ddb-lens-stream-consumer"), "FAIL");
+    assert_eq!(verdict("ledger", "ddb-lens-stream-consumer"), "PASS");
+    assert_eq!(
+        verdict("archive", "ddb-lens-stream-consumer"),
+        "NOT_APPLICABLE"
+    );
+    assert_eq!(verdict("ledger", "dynamodb-table-encrypted-kms"), "FAIL");
+}
+
+#[test]
 fn report_bad_usage_is_explained() {
     for (args, message) in [
         (

@@ -404,7 +404,7 @@ fn verdicts(c: &Compliance, out: &mut Html) {
         id: "compliance-verdicts",
         caption: "FAIL and INSUFFICIENT verdicts, with their reason and evidence",
         columns: VERDICT_COLUMNS,
-        rows: verdict_rows(c, |s| attention(s)),
+        rows: verdict_rows(c, attention),
     });
     let others = verdict_rows(c, |s| !attention(s));
     if !others.is_empty() {
