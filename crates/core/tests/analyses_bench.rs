@@ -11,6 +11,7 @@ use std::time::Instant;
 
 use ddb_lens_core::analysis::kms::kms_usage;
 use ddb_lens_core::analysis::visibility::visibility;
+use ddb_lens_core::report::{self, ReportSettings};
 use ddb_lens_core::{overview, Limits, Loader};
 
 fn files(dir: &Path, out: &mut Vec<PathBuf>) {
@@ -61,6 +62,15 @@ fn analyses_on_corpus() {
     let (overview_ms, _) = best_ms(3, || overview(&loader));
     let (visibility_ms, seen) = best_ms(3, || visibility(model, &[]));
     let (kms_ms, usage) = best_ms(3, || kms_usage(model, &[]));
+    // The whole report: overview, gaps, and every section over one shared inventory.
+    let (report_ms, made) = best_ms(3, || {
+        report::build(model, loader.reports(), &ReportSettings::default())
+    });
+    println!(
+        "report::build {report_ms:.1} ms ({} tables in the compliance matrix, {} Config items)",
+        made.compliance.rows.len(),
+        made.config.item_count
+    );
     println!(
         "{events} events, {} files, {} strings: load {load_ms:.0} ms (single thread, read + parse + commit); \
          overview {overview_ms:.1} ms; visibility {visibility_ms:.1} ms ({} tables, {} flagged, {} trail changes); \
