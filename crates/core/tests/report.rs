@@ -234,6 +234,29 @@ fn filters_narrow_the_overview_and_gaps() {
 }
 
 #[test]
+fn empty_posture_sections_say_which_exports_they_need() {
+    let page = html::render(&make(&[], &ReportSettings::default()));
+    let section = |id: &str| {
+        let start = page.find(&format!("<section id=\"{id}\"")).unwrap();
+        let end = start + page[start..].find("</section>").unwrap();
+        page[start..end].to_string()
+    };
+    for (id, needs) in [
+        ("kms", "CloudTrail events"),
+        ("streams", "DynamoDB describe-table"),
+        ("config", "AWS Config configuration history"),
+        ("compliance", "AWS Config compliance"),
+    ] {
+        let text = section(id);
+        assert!(
+            text.contains("No data loaded for this section: needs ") && text.contains(needs),
+            "{id}: {text}"
+        );
+        assert!(!text.contains("<table"), "{id}");
+    }
+}
+
+#[test]
 fn json_round_trips() {
     let report = make(&fixture_files(), &ReportSettings::default());
     let back = report::from_json(&report::to_json(&report)).unwrap();
@@ -318,6 +341,8 @@ fn hostile_settings() -> ReportSettings {
     let mut settings = ReportSettings::default();
     settings.tag_policy.keys[0].key = PAYLOADS[0].to_string();
     settings.tag_policy.keys[1].allowed_values = PAYLOADS.iter().map(|p| p.to_string()).collect();
+    settings.compliance.kms_key_arns = PAYLOADS.iter().map(|p| p.to_string()).collect();
+    settings.compliance.stream_consumer_required = PAYLOADS.iter().map(|p| p.to_string()).collect();
     settings.rules.0.insert(
         PAYLOADS[1].to_string(),
         serde_json::json!({ PAYLOADS[3]: PAYLOADS[4] }),

@@ -133,6 +133,36 @@ mod tests {
     }
 
     #[test]
+    fn our_posture_charts_pass() {
+        use crate::analysis::config_history::{ChangeBucket, ConfigHistory};
+        use crate::charts::compliance::compliance_svg;
+        use crate::charts::config_changes::config_changes_svg;
+        let history = ConfigHistory {
+            bucket_secs: 3600,
+            bucket_label: "1 hour".into(),
+            buckets: vec![
+                ChangeBucket {
+                    start_ms: 0,
+                    counts: [1, 0, 2, 0, 0, 1, 0, 3],
+                },
+                ChangeBucket {
+                    start_ms: 3_600_000,
+                    counts: [0; 8],
+                },
+            ],
+            ..ConfigHistory::default()
+        };
+        let svg = config_changes_svg(&history, 960, 260);
+        assert_eq!(checked(&svg), Ok(svg.as_str()));
+        let compliance = crate::analysis::compliance::compliance(
+            &crate::Model::default(),
+            &crate::compliance::Params::default(),
+        );
+        let svg = compliance_svg(&compliance, 960);
+        assert_eq!(checked(&svg), Ok(svg.as_str()));
+    }
+
+    #[test]
     fn plotters_escapes_hostile_text_and_the_result_passes() {
         use plotters::prelude::*;
         let mut svg = String::new();
