@@ -202,7 +202,7 @@ fn summaries(c: &Compliance, out: &mut Html) {
                     s.config_compliant,
                     s.config_compliant + s.config_non_compliant,
                 )),
-                Cell::Lines(s.config_rules.clone()),
+                Cell::Ids(s.config_rules.clone()),
                 Cell::Count(s.agree),
                 Cell::Count(s.disagree),
             ]
@@ -583,13 +583,13 @@ fn design_differences(c: &Compliance, out: &mut Html) {
         .iter()
         .map(|d| {
             vec![
-                Cell::CodeLines(d.checks.clone()),
+                Cell::Ids(d.checks.clone()),
                 Cell::Text(d.explanation.clone()),
-                Cell::Lines(if d.tables.is_empty() {
-                    vec!["none in this report".to_string()]
+                if d.tables.is_empty() {
+                    Cell::Text("none in this report".to_string())
                 } else {
-                    d.tables.iter().map(|t| t.label()).collect()
-                }),
+                    Cell::Ids(d.tables.iter().map(|t| t.label()).collect())
+                },
             ]
         })
         .collect();
@@ -603,43 +603,50 @@ fn design_differences(c: &Compliance, out: &mut Html) {
 
 fn checks(c: &Compliance, out: &mut Html) {
     out.raw("<h3>The checks</h3>\n");
-    let rows = c
-        .checks
-        .iter()
-        .map(|k| {
-            let mut identity = vec![k.id.clone()];
-            identity.extend(k.config_identifier.iter().cloned());
-            vec![
-                Cell::CodeLines(identity),
-                Cell::Text(control(Some(k))),
-                Cell::Text(k.title.clone()),
-                Cell::Text(k.severity.label().to_string()),
-                Cell::Text(k.rationale.clone()),
-                Cell::Text(k.remediation.clone()),
-                Cell::Lines(
+    let summary = format!(
+        "What each of the {} checks verifies, why it matters and how to pass",
+        c.checks.len()
+    );
+    out.folded(&summary, |out| {
+        for k in &c.checks {
+            out.raw("<dl class=\"settings check\">");
+            let mut id = k.id.clone();
+            if let Some(identifier) = &k.config_identifier {
+                id.push_str(&format!(" (AWS Config {identifier})"));
+            }
+            let mut items: Vec<(&str, Vec<String>)> = vec![
+                ("Check", vec![id]),
+                ("Control", vec![control(Some(k))]),
+                ("Passes when", vec![k.title.clone()]),
+                ("Severity", vec![k.severity.label().to_string()]),
+                ("Why it matters", vec![k.rationale.clone()]),
+                ("Remediation", vec![k.remediation.clone()]),
+            ];
+            if !k.parameters.is_empty() {
+                items.push((
+                    "Parameters",
                     k.parameters
                         .iter()
                         .map(|(name, description)| format!("{name}: {description}"))
-                        .chain(k.notes.iter().cloned())
                         .collect(),
-                ),
-                Cell::Lines(k.references.clone()),
-            ]
-        })
-        .collect();
-    out.table(&Table {
-        id: "compliance-check-list",
-        caption: "What each check verifies (the title states the passing condition)",
-        columns: &[
-            text("Check (and AWS Config identifier)"),
-            text("Control"),
-            text("Passes when"),
-            text("Severity"),
-            text("Why it matters"),
-            text("Remediation"),
-            text("Parameters and notes"),
-            text("References"),
-        ],
-        rows,
+                ));
+            }
+            if !k.notes.is_empty() {
+                items.push(("Notes", k.notes.clone()));
+            }
+            items.push(("References", k.references.clone()));
+            for (name, lines) in items {
+                out.element("dt", &[], name);
+                out.raw("<dd>");
+                for (i, line) in lines.iter().enumerate() {
+                    if i > 0 {
+                        out.raw("<br>");
+                    }
+                    out.text(line);
+                }
+                out.raw("</dd>");
+            }
+            out.raw("</dl>\n");
+        }
     });
 }

@@ -456,6 +456,17 @@ impl Html {
                 self.text(text);
                 self.raw("</td>");
             }
+            Cell::Ids(lines) => {
+                let sort = lines.first().map(String::as_str).unwrap_or("");
+                self.open("td", &[("class", "id"), ("data-sort", sort)]);
+                for (i, line) in lines.iter().enumerate() {
+                    if i > 0 {
+                        self.raw("<br>");
+                    }
+                    self.element("code", &[], line);
+                }
+                self.raw("</td>");
+            }
             Cell::CodeLines(lines) => {
                 let sort = lines.first().map(String::as_str).unwrap_or("");
                 self.open("td", &[("data-sort", sort)]);
@@ -611,6 +622,9 @@ pub enum Cell {
         class: &'static str,
         title: String,
     },
+    /// Identifiers (tables, check ids), one a line, broken like [`Cell::Code`]; sorted by the
+    /// first.
+    Ids(Vec<String>),
     /// Identifier lines in monospace (a file name and its hash), sorted by the first.
     CodeLines(Vec<String>),
     /// A time range (ms), each end ISO 8601 UTC or "-", sorted by its start.
