@@ -235,6 +235,73 @@ fn filters_narrow_the_overview_and_gaps() {
     assert!(eu.overview.regions.iter().all(|r| r.name == "eu-west-1"));
     // The manifest still lists every file: filters choose events, not evidence.
     assert_eq!(eu.inputs.files.len(), all.inputs.files.len());
+    // Findings, tables and tags keep to the region (or do not say one).
+    assert!(eu.findings.len() < all.findings.len());
+    assert!(eu
+        .findings
+        .iter()
+        .all(|f| f.regions.is_empty() || f.regions.iter().any(|r| r == "eu-west-1")));
+    assert!(eu.tables.len() < all.tables.len());
+    assert!(eu
+        .tables
+        .iter()
+        .all(|t| t.region.is_empty() || t.region == "eu-west-1"));
+    assert!(eu
+        .tags
+        .coverage
+        .rows
+        .iter()
+        .all(|r| r.region == "eu-west-1"));
+    // The catalogue is the same: every rule ran; fewer findings are listed.
+    assert_eq!(eu.rules.len(), all.rules.len());
+    assert_eq!(
+        eu.rules.iter().map(|r| r.findings).sum::<u64>(),
+        eu.findings.len() as u64
+    );
+}
+
+#[test]
+fn one_tag_policy_for_the_tags_section_and_the_rule() {
+    // A policy that does not require Confidentiality: removing it from Orders is no finding,
+    // and the coverage measures the policy's keys only.
+    let files = fixture_files();
+    let mut settings = ReportSettings::default();
+    settings
+        .tag_policy
+        .keys
+        .retain(|k| k.key != "Confidentiality");
+    let report = make(&files, &settings);
+    let removed: Vec<&[String]> = report
+        .findings
+        .iter()
+        .filter(|f| f.rule_id == "ddb-required-tag-removed")
+        .map(|f| f.tables.as_slice())
+        .collect();
+    assert_eq!(removed, [&["Payments".to_string()][..]]);
+    assert_eq!(report.tags.coverage.keys.len(), 2);
+    assert!(report
+        .tags
+        .history
+        .iter()
+        .all(|h| h.key != "Confidentiality"));
+}
+
+#[test]
+fn rule_parameters_reach_the_rules() {
+    let tests = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests");
+    let name = "fixtures/rules/ddb-access-denied-burst/fail.json";
+    let files = vec![(name.to_string(), std::fs::read(tests.join(name)).unwrap())];
+    let bursts = |count: u32| {
+        let mut settings = ReportSettings::default();
+        settings.rules.denied_burst_count = count;
+        make(&files, &settings)
+            .findings
+            .iter()
+            .filter(|f| f.rule_id == "ddb-access-denied-burst")
+            .count()
+    };
+    assert!(bursts(10) > 0);
+    assert_eq!(bursts(10_000), 0);
 }
 
 #[test]

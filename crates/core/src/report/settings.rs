@@ -167,3 +167,42 @@ impl EventFilter {
         listed(&self.account_names, account) && listed(&self.region_names, region)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rule_parameters_default_and_are_brought_into_range() {
+        // Settings written before the rules landed (`"rules": {}`) read as the defaults.
+        let old: ReportSettings = serde_json::from_str(r#"{"rules":{}}"#).unwrap();
+        assert_eq!(old, ReportSettings::default());
+        let odd: ReportSettings = serde_json::from_str(
+            r#"{"rules":{"denied_burst_count":0,"denied_burst_window_ms":-1,"baseline_ms":-5}}"#,
+        )
+        .unwrap();
+        let rules = odd.normalised().rules;
+        assert_eq!(
+            (
+                rules.denied_burst_count,
+                rules.denied_burst_window_ms,
+                rules.baseline_ms
+            ),
+            (1, 0, 0)
+        );
+    }
+
+    #[test]
+    fn the_rules_read_the_report_tag_policy() {
+        let mut settings = ReportSettings::default();
+        settings.tag_policy.keys.truncate(1);
+        settings.rules.baseline_ms = 60_000;
+        let rules = settings.rule_settings();
+        assert_eq!(rules.required_tags, settings.tag_policy);
+        assert_eq!(rules.baseline_ms, 60_000);
+        assert_eq!(
+            rules.denied_burst_count,
+            crate::rules::RuleSettings::default().denied_burst_count
+        );
+    }
+}
