@@ -74,12 +74,8 @@ pub fn render(report: &Report, out: &mut Html) {
                     ));
                 }
             }
-            if let ([account], [region]) = (f.accounts.as_slice(), f.regions.as_slice()) {
-                scope.push(("in", format!("{account} {region}")));
-            } else {
-                scope.extend(f.accounts.iter().map(|a| ("account", a.clone())));
-                scope.extend(f.regions.iter().map(|r| ("region", r.clone())));
-            }
+            scope.extend(f.accounts.iter().map(|a| ("account", a.clone())));
+            scope.extend(f.regions.iter().map(|r| ("region", r.clone())));
             let principals = if f.principals.len() <= FOLD_AFTER {
                 Cell::CodeLines(f.principals.clone())
             } else {
