@@ -83,7 +83,9 @@ impl Default for RuleSettings {
 }
 
 /// Which events the report reads. Empty lists and `None` bounds admit everything. Applied to
-/// the overview and the gaps; each later section says whether it applies them.
+/// the overview and the gaps (events), the findings (those whose span and scope meet them,
+/// listed whole: the rules read every event), the tables and tag coverage (by account and
+/// region) and the tag history; each later section says whether it applies them.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct Filters {
