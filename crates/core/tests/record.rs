@@ -48,7 +48,10 @@ fn every_event_finds_its_record(name: &str, bytes: &[u8]) -> usize {
             "{name} record {}",
             event.record_index
         );
-        assert!(text.contains("\n  \"eventName\": "), "pretty-printed: {text}");
+        assert!(
+            text.contains("\n  \"eventName\": "),
+            "pretty-printed: {text}"
+        );
     }
     model.events_unsorted.len()
 }
@@ -115,7 +118,10 @@ fn lookup_events_read_the_event_inside_the_string() {
     let text = record_json("l.json", &bytes, 0).unwrap();
     // The record is the CloudTrailEvent's JSON, not the lookup entry around it.
     assert!(!text.contains("\"CloudTrailEvent\""), "{text}");
-    assert!(text.starts_with("{\n  \"eventVersion\": \"1.08\""), "{text}");
+    assert!(
+        text.starts_with("{\n  \"eventVersion\": \"1.08\""),
+        "{text}"
+    );
 }
 
 #[test]
@@ -135,7 +141,8 @@ fn tables_fixture() {
 
 #[test]
 fn byte_order_mark_and_non_utf8_text() {
-    let mut bytes = b"\xEF\xBB\xBF{\"Records\":[{\"eventName\":\"GetItem\",\"userAgent\":\"a".to_vec();
+    let mut bytes =
+        b"\xEF\xBB\xBF{\"Records\":[{\"eventName\":\"GetItem\",\"userAgent\":\"a".to_vec();
     bytes.extend_from_slice(b"\xFF\xFEb\"}]}");
     let text = record_json("bom.json", &bytes, 0).unwrap();
     assert_eq!(
@@ -155,7 +162,10 @@ fn errors_name_the_file_and_the_problem() {
         matches!(err, RecordError::Decompress { .. }),
         "{err:?}: {err}"
     );
-    assert!(err.to_string().starts_with("x.json.gz: truncated gzip"), "{err}");
+    assert!(
+        err.to_string().starts_with("x.json.gz: truncated gzip"),
+        "{err}"
+    );
 
     let err = record_json("cut.json", br#"{"Records":[{"eventName":"A"}"#, 0).unwrap_err();
     assert!(matches!(err, RecordError::Json { .. }), "{err:?}");

@@ -132,7 +132,7 @@ pub fn overview(loader: &Loader) -> Overview {
 
 /// The smallest bucket size that keeps the span within [`MAX_BUCKETS`] (the largest size when
 /// none does, e.g. for a hostile file with events centuries apart).
-fn bucket_size(span_ms: i64) -> (i64, &'static str) {
+pub(crate) fn bucket_size(span_ms: i64) -> (i64, &'static str) {
     BUCKET_SIZES_SECS
         .into_iter()
         .find(|(secs, _)| span_ms / (secs * 1000) < MAX_BUCKETS)

@@ -120,7 +120,7 @@ fn draw(root: &Area<'_>, overview: &Overview, width: i32, height: i32) -> Result
 }
 
 /// A round axis maximum ≥ `peak` and the step between its 4–5 grid lines (1, 2 or 5 × 10^k).
-fn nice_scale(peak: u64) -> (u64, u64) {
+pub(crate) fn nice_scale(peak: u64) -> (u64, u64) {
     let peak = peak.max(1);
     let mut step = 1u64;
     loop {
@@ -136,13 +136,13 @@ fn nice_scale(peak: u64) -> (u64, u64) {
 }
 
 /// Label every n-th bucket so labels (about 90 px each) do not overlap.
-fn label_stride(buckets: usize, plot_width: f64) -> usize {
+pub(crate) fn label_stride(buckets: usize, plot_width: f64) -> usize {
     let max_labels = (plot_width / 90.0).floor().max(1.0) as usize;
     buckets.div_ceil(max_labels).max(1)
 }
 
 /// "2026-03-01" for day-sized buckets and larger, "03-01 12:00" below.
-fn date_label(start_ms: i64, bucket_secs: i64) -> String {
+pub(crate) fn date_label(start_ms: i64, bucket_secs: i64) -> String {
     let iso = format_iso_ms(start_ms);
     if bucket_secs >= 86_400 {
         iso[..10].to_string()

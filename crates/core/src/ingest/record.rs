@@ -65,12 +65,13 @@ pub enum RecordError {
 /// The record `record_index` of the file `name` (its bytes as loaded: plain or gzip), as
 /// pretty-printed JSON text. Text that is not UTF-8 is decoded lossily.
 pub fn record_json(name: &str, bytes: &[u8], record_index: u32) -> Result<String, RecordError> {
-    let decoded = decompress(bytes, Limits::default().max_uncompressed_bytes).map_err(|source| {
-        RecordError::Decompress {
-            name: name.to_string(),
-            source,
-        }
-    })?;
+    let decoded =
+        decompress(bytes, Limits::default().max_uncompressed_bytes).map_err(|source| {
+            RecordError::Decompress {
+                name: name.to_string(),
+                source,
+            }
+        })?;
     let text = String::from_utf8_lossy(&decoded.bytes);
     // PowerShell's Out-File and some editors write a byte-order mark; ingest skips it too.
     let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
