@@ -561,3 +561,111 @@ fn tables_from_every_place_cloudtrail_names_them() {
         assert_eq!(tables_of(name), expected, "{name}");
     }
 }
+
+/// Notable events keep their request, response and error message for the rules; the bulk
+/// (data-plane calls, KMS cryptographic calls) keeps none. KMS events name their key.
+#[test]
+fn notable_events_keep_their_detail_and_kms_events_their_key() {
+    let (loader, report) = load("detail.json", &fixture("cloudtrail/detail.json"));
+    assert_eq!(report.status, FileStatus::Ok, "{report:?}");
+    let model = loader.model();
+    let by_name = |name: &str| {
+        *model
+            .events_unsorted
+            .iter()
+            .find(|e| model.str(e.event_name) == name)
+            .unwrap()
+    };
+
+    let pitr = by_name("UpdateContinuousBackups");
+    let detail = model.detail_json(&pitr).expect("control-plane detail kept");
+    assert_eq!(
+        detail["requestParameters"]["pointInTimeRecoverySpecification"]
+            ["pointInTimeRecoveryEnabled"],
+        serde_json::json!(false)
+    );
+    assert_eq!(
+        detail["responseElements"]["continuousBackupsDescription"]["continuousBackupsStatus"],
+        "ENABLED"
+    );
+    assert!(detail["errorMessage"].is_null());
+    assert_eq!(model.tables(&pitr).collect::<Vec<_>>(), ["orders"]);
+    assert!(pitr.key.is_empty());
+
+    let get = by_name("GetItem");
+    assert!(get.detail.is_empty(), "data-plane events keep no detail");
+    assert_eq!(model.tables(&get).collect::<Vec<_>>(), ["orders"]);
+
+    let decrypt = by_name("Decrypt");
+    assert!(
+        decrypt.detail.is_empty(),
+        "KMS cryptographic calls keep no detail"
+    );
+    assert_eq!(
+        model.str(decrypt.key),
+        "arn:aws:kms:eu-west-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab"
+    );
+    assert_eq!(model.tables(&decrypt).collect::<Vec<_>>(), ["orders"]);
+
+    let schedule = by_name("ScheduleKeyDeletion");
+    assert_eq!(
+        model.str(schedule.key),
+        "1234abcd-12ab-34cd-56ef-1234567890ab",
+        "keyId as written when resources[] is absent"
+    );
+    let detail = model.detail_json(&schedule).unwrap();
+    assert_eq!(detail["requestParameters"]["pendingWindowInDays"], 7);
+
+    // Fields before eventSource and eventName: the detail is still kept.
+    let stop = by_name("StopLogging");
+    let detail = model.detail_json(&stop).unwrap();
+    assert_eq!(detail["requestParameters"]["name"], "management-trail");
+    assert_eq!(detail["errorMessage"], "Trail not found <b>");
+    assert!(detail["responseElements"].is_null());
+}
+
+/// The same detail from lookup-events output, where each event is a JSON string.
+#[test]
+fn lookup_events_keep_detail_too() {
+    let text = String::from_utf8(fixture("cloudtrail/detail.json")).unwrap();
+    let records: serde_json::Value = serde_json::from_str(&text).unwrap();
+    let events: Vec<serde_json::Value> = records["Records"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| serde_json::json!({"EventName": r["eventName"], "CloudTrailEvent": r.to_string()}))
+        .collect();
+    let lookup = serde_json::json!({ "Events": events }).to_string();
+    let (loader, report) = load("lookup.json", lookup.as_bytes());
+    assert_eq!(report.kind, FileKind::CloudTrailLookupEvents, "{report:?}");
+    let model = loader.model();
+    let pitr = model
+        .events_unsorted
+        .iter()
+        .find(|e| model.str(e.event_name) == "UpdateContinuousBackups")
+        .unwrap();
+    assert_eq!(
+        model.detail_json(pitr).unwrap()["requestParameters"]["tableName"],
+        "orders"
+    );
+}
+
+/// A pathological request is cut to a marker instead of held in full.
+#[test]
+fn oversized_detail_is_truncated_with_its_size() {
+    let big = "x".repeat(300 * 1024);
+    let file = format!(
+        r#"{{"Records":[{{"eventTime":"2026-03-04T09:00:00Z","eventSource":"dynamodb.amazonaws.com",
+        "eventName":"UpdateTable","requestParameters":{{"tableName":"t","junk":"{big}"}},
+        "eventID":"0a000000-0000-4000-8000-000000000009"}}]}}"#
+    );
+    let (loader, _) = load("big.json", file.as_bytes());
+    let model = loader.model();
+    let detail = model.detail_json(&model.events_unsorted[0]).unwrap();
+    assert_eq!(detail["requestParameters"]["truncated"], true);
+    assert!(detail["requestParameters"]["bytes"].as_u64().unwrap() > 300 * 1024);
+    assert_eq!(
+        model.tables(&model.events_unsorted[0]).collect::<Vec<_>>(),
+        ["t"]
+    );
+}

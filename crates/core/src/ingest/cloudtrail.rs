@@ -11,7 +11,9 @@ use std::borrow::Cow;
 use std::fmt;
 
 use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
+use serde_json::value::RawValue;
 
+use crate::ingest::detail::{detail_text, is_kms_key_arn, keeps_detail};
 use crate::ingest::tables::{self, ResourceRefs, TableRefs};
 use crate::ingest::MAX_WARNINGS;
 use crate::model::{Event, Flag, Model, Sym};
@@ -212,6 +214,8 @@ pub(crate) struct Params<'de> {
     refs: TableRefs<'de>,
     /// encryptionContext["aws:dynamodb:tableName"] of KMS calls DynamoDB makes.
     kms_table_name: Option<Cow<'de, str>>,
+    /// keyId of KMS calls, as written (an ID, ARN, alias name or alias ARN).
+    key_id: Option<Cow<'de, str>>,
 }
 
 impl<'de> de::Deserialize<'de> for Params<'de> {
@@ -227,6 +231,8 @@ impl<'de> de::Deserialize<'de> for Params<'de> {
                 while let Some(Key(key)) = map.next_key()? {
                     if key == "encryptionContext" {
                         params.kms_table_name = map.next_value::<EncryptionContext>()?.0;
+                    } else if key == "keyId" {
+                        params.key_id = string(map.next_value()?);
                     } else if !tables::read_param(&key, &mut map, &mut params.refs)? {
                         map.next_value::<IgnoredAny>()?;
                     }
@@ -306,6 +312,13 @@ pub(crate) struct RawEvent<'de> {
     params: Params<'de>,
     /// ARNs from `resources[]`.
     resources: TableRefs<'de>,
+    /// Raw request, response and error message, read only when the event may keep its detail
+    /// ([`keeps_detail`]).
+    request_raw: Option<&'de RawValue>,
+    response_raw: Option<&'de RawValue>,
+    error_message_raw: Option<&'de RawValue>,
+    /// [`keeps_detail`] for this record's source and name, once both are known.
+    detail_decided: Option<bool>,
     /// Keys that mark other export kinds, for files that are not CloudTrail.
     pub marks: Marks,
 }
@@ -374,7 +387,24 @@ impl<'de> RawEvent<'de> {
                 return Ok(true);
             }
             "requestParameters" => {
-                self.params = map.next_value()?;
+                if self.may_keep_detail() {
+                    // Keep the text and read the tables from it: a second pass over a few
+                    // hundred bytes, paid only by the rare events that keep their detail.
+                    let raw: &'de RawValue = map.next_value()?;
+                    self.params = serde_json::from_str(raw.get()).map_err(de::Error::custom)?;
+                    self.request_raw = Some(raw);
+                } else {
+                    self.params = map.next_value()?;
+                }
+                return Ok(true);
+            }
+            "responseElements" | "errorMessage" if self.may_keep_detail() => {
+                let raw = Some(map.next_value::<&'de RawValue>()?);
+                if key == "responseElements" {
+                    self.response_raw = raw;
+                } else {
+                    self.error_message_raw = raw;
+                }
                 return Ok(true);
             }
             "resources" => {
@@ -386,6 +416,22 @@ impl<'de> RawEvent<'de> {
         *slot = map.next_value()?;
         self.marks.event_keys += 1;
         Ok(true)
+    }
+
+    /// Whether this event may keep its detail: yes when its source and name say so, and when
+    /// they have not been seen yet (fields in an unusual order); [`EventSink`] decides at the end.
+    fn may_keep_detail(&mut self) -> bool {
+        if let Some(decided) = self.detail_decided {
+            return decided;
+        }
+        match (self.event_source.as_str(), self.event_name.as_str()) {
+            (Some(source), Some(name)) => {
+                let keeps = keeps_detail(source, name);
+                self.detail_decided = Some(keeps);
+                keeps
+            }
+            _ => true,
+        }
     }
 
     /// Whether this object looks like a CloudTrail event at all.
@@ -553,6 +599,19 @@ impl<'m> EventSink<'m> {
             recipient
         };
         let table_key = tables_of(event_source, raw);
+        let key = if event_source == "kms.amazonaws.com" {
+            raw.resources
+                .iter()
+                .find(|arn| is_kms_key_arn(arn))
+                .or(raw.params.key_id.as_deref())
+        } else {
+            None
+        };
+        let detail = if keeps_detail(event_source, event_name) {
+            detail_text(raw.request_raw, raw.response_raw, raw.error_message_raw)
+        } else {
+            None
+        };
         let event = Event {
             time_ms,
             event_source: self.model.strings.intern(event_source),
@@ -567,6 +626,8 @@ impl<'m> EventSink<'m> {
             error_code: self.intern_val(&raw.error_code),
             event_type: self.intern_val(&raw.event_type),
             table: table_key.map_or(Sym::EMPTY, |key| self.model.strings.intern(&key)),
+            key: key.map_or(Sym::EMPTY, |key| self.model.strings.intern(key)),
+            detail: detail.map_or(Sym::EMPTY, |text| self.model.strings.intern(&text)),
             read_only,
             management_event,
             file: self.file,

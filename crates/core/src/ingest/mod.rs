@@ -34,6 +34,7 @@ macro_rules! scalars_are {
 
 pub mod cloudtrail;
 pub mod decompress;
+pub mod detail;
 pub mod record;
 pub mod sniff;
 pub mod tables;

@@ -11,9 +11,10 @@ use serde::{Deserialize, Serialize};
 use crate::ingest::{FileReport, ParsedContent, ParsedFile};
 use crate::model::{Event, Flag, Sym};
 
-const MAGIC: &[u8; 4] = b"DLP1";
-/// Bytes per encoded event: time (8), 12 symbols (48), two flags (2), record index (4).
-pub const EVENT_BYTES: usize = 8 + 12 * 4 + 2 + 4;
+const MAGIC: &[u8; 4] = b"DLP2";
+/// Bytes per encoded event: time (8), 14 symbols (56), two flags (2), record index (4).
+pub const EVENT_BYTES: usize = 8 + SYMS * 4 + 2 + 4;
+const SYMS: usize = 14;
 
 #[derive(Serialize, Deserialize)]
 struct Header {
@@ -69,6 +70,8 @@ impl ParsedFile {
                 e.error_code,
                 e.event_type,
                 e.table,
+                e.key,
+                e.detail,
             ] {
                 out.extend_from_slice(&sym.0.to_le_bytes());
             }
@@ -121,7 +124,7 @@ impl ParsedFile {
                     Ok(sym)
                 }
             };
-            let tail = 8 + 48;
+            let tail = 8 + SYMS * 4;
             events.push(Event {
                 time_ms: i64::from_le_bytes(raw[..8].try_into().map_err(|_| WireError("time"))?),
                 event_source: sym(0)?,
@@ -136,6 +139,8 @@ impl ParsedFile {
                 error_code: sym(9)?,
                 event_type: sym(10)?,
                 table: sym(11)?,
+                key: sym(12)?,
+                detail: sym(13)?,
                 read_only: byte_flag(raw[tail])?,
                 management_event: byte_flag(raw[tail + 1])?,
                 file: 0,

@@ -42,6 +42,14 @@ pub struct Event {
     /// The DynamoDB tables the event touches, as one symbol for the sorted set (read it with
     /// [`Model::tables`]); empty when ingest found none. See [`crate::ingest::tables`].
     pub table: Sym,
+    /// For kms.amazonaws.com events, the KMS key as the event names it (the key ARN from
+    /// `resources[]`, else `requestParameters.keyId` as written); empty otherwise.
+    pub key: Sym,
+    /// For notable events (see [`crate::ingest::detail`]), the JSON text
+    /// `{"requestParameters":…,"responseElements":…,"errorMessage":…}`; empty for the bulk
+    /// (data-plane reads and writes, KMS cryptographic calls). Read it with
+    /// [`Model::detail_json`].
+    pub detail: Sym,
     pub read_only: Flag,
     pub management_event: Flag,
     /// Index of the source file in [`Model::files`].
@@ -68,6 +76,8 @@ impl Event {
             error_code: m(self.error_code),
             event_type: m(self.event_type),
             table: m(self.table),
+            key: m(self.key),
+            detail: m(self.detail),
             file,
             ..*self
         }
@@ -88,6 +98,15 @@ impl Model {
     /// The text of a symbol.
     pub fn str(&self, sym: Sym) -> &str {
         self.strings.get(sym)
+    }
+
+    /// The request, response and error message kept for a notable event, parsed on demand;
+    /// `None` for events whose detail is not kept. Parse per candidate event, never for all.
+    pub fn detail_json(&self, event: &Event) -> Option<serde_json::Value> {
+        if event.detail.is_empty() {
+            return None;
+        }
+        serde_json::from_str(self.str(event.detail)).ok()
     }
 
     /// The DynamoDB tables `event` touches, in name order (none: "unknown table").
