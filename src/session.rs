@@ -14,6 +14,7 @@ use leptos::task::spawn_local;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 
+use crate::activity::ActivityState;
 use crate::dropped::PickedFile;
 use crate::protocol::{Command, Done, Event, Progress};
 use crate::worker_client::{WorkerClient, WorkerError};
@@ -80,6 +81,8 @@ pub struct Session {
     pub files_not_loaded: RwSignal<u64>,
     /// Why the worker failed, or why dropped items could not be read.
     pub error: RwSignal<Option<String>>,
+    /// The activity view's filter and the worker's answers to it.
+    pub activity: ActivityState,
     pending: StoredValue<Vec<FileReport>>,
     /// Set by Cancel: the chunks of the load not sent yet stay unsent.
     stop_sending: StoredValue<bool>,
@@ -109,6 +112,7 @@ impl Session {
             elapsed_ms: RwSignal::new(None),
             files_not_loaded: RwSignal::new(0),
             error: RwSignal::new(None),
+            activity: ActivityState::new(),
             pending: StoredValue::new(Vec::new()),
             stop_sending: StoredValue::new(false),
             last_flush_ms: StoredValue::new(f64::NEG_INFINITY),
@@ -216,6 +220,7 @@ impl Session {
         self.elapsed_ms.set(None);
         self.files_not_loaded.set(0);
         self.error.set(None);
+        self.activity.reset();
         self.phase.set(Phase::Idle);
     }
 
@@ -243,6 +248,15 @@ impl Session {
                 self.totals.set(totals);
             }
             Ok(Event::Done(done)) => self.finish(*done),
+            Ok(Event::Activity(activity)) => self.activity.on_activity(*activity),
+            Ok(Event::Rows {
+                id,
+                offset,
+                total,
+                rows,
+            }) => self.activity.on_rows(id, offset, total, rows),
+            Ok(Event::Record { id, result }) => self.activity.on_record(id, result),
+            Ok(Event::Summaries(summaries)) => self.activity.on_summaries(*summaries),
             Ok(Event::Failed(message)) => self.fail(WorkerError::Failed(message)),
             Err(err) => self.fail(err),
         }
@@ -275,6 +289,10 @@ impl Session {
         }
         self.files_not_loaded.set(done.files_not_loaded);
         self.elapsed_ms.set(Some(done.elapsed_ms));
+        self.activity.loaded();
+        if self.activity.shown.get_value() {
+            self.activity.refresh(move |command| self.send(command));
+        }
         self.analysis.set(Some(Analysis {
             overview: done.overview,
             timeline_svg: done.timeline_svg,
@@ -297,6 +315,8 @@ impl Session {
             self.error.set(Some(err.to_string()));
             self.phase.set(Phase::Error);
             self.reset_on_next_load.set_value(true);
+            // The new worker starts empty: nothing it could answer about the old events.
+            self.activity.reset();
             if !matches!(err, WorkerError::Start(_)) {
                 // Not from inside the old worker's handler, which dropping the client frees.
                 spawn_local(async move {
@@ -330,7 +350,8 @@ impl Session {
         self.next_row_id.set_value(next_id);
     }
 
-    fn send(self, command: &Command) {
+    /// Sends a command to the worker (queued until it is ready; dropped if it failed to start).
+    pub fn send(self, command: &Command) {
         self.client.with_value(|client| {
             if let Some(client) = client {
                 client.send(command);

@@ -3,8 +3,8 @@
 //! queries checked against a brute-force filter over the built-in sample.
 
 use ddb_lens_core::analysis::activity::{
-    matching, principal_summaries, query, rows, rows_at, table_summaries, ActivityIndex,
-    ActivityPlane, ErrorFilter, Filter, UNKNOWN_TABLE,
+    matching, principal_summaries, query, query_with_matching, rows, rows_at, table_summaries,
+    ActivityIndex, ActivityPlane, ErrorFilter, Filter, UNKNOWN_TABLE,
 };
 use ddb_lens_core::{Limits, Loader, Model};
 
@@ -437,6 +437,9 @@ fn rows_page_through_the_list() {
     assert!(rows(model, &index, &filter, u64::MAX, 5).is_empty());
     let list = matching(model, &index, &filter);
     assert_eq!(rows_at(model, &index, &list, 3, 4), page);
+    let (summary, from_query) = query_with_matching(model, &index, &filter);
+    assert_eq!(from_query, list);
+    assert_eq!(summary, query(model, &index, &filter));
     assert_eq!(rows_at(model, &index, &list, 9, 100), all[9..]);
     assert!(rows_at(model, &index, &list, u64::MAX, usize::MAX).is_empty());
     let decrypt = all.iter().find(|r| r.event_name == "Decrypt").unwrap();

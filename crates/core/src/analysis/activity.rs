@@ -596,6 +596,15 @@ pub fn matching(model: &Model, index: &ActivityIndex, filter: &Filter) -> Vec<u3
 
 /// Counts, timeline and facets of the events `filter` keeps.
 pub fn query(model: &Model, index: &ActivityIndex, filter: &Filter) -> ActivitySummary {
+    query_with_matching(model, index, filter).0
+}
+
+/// [`query`], with the [`matching`] list it found on the way (the worker keeps it for paging).
+pub fn query_with_matching(
+    model: &Model,
+    index: &ActivityIndex,
+    filter: &Filter,
+) -> (ActivitySummary, Vec<u32>) {
     let compiled = Compiled::new(model, index, filter);
     let events = &model.events_unsorted;
     let symbols = model.strings.len();
@@ -689,7 +698,7 @@ pub fn query(model: &Model, index: &ActivityIndex, filter: &Filter) -> ActivityS
         ..ActivitySummary::default()
     };
     fill_timeline(&mut summary, index, filter, &matched);
-    summary
+    (summary, matched)
 }
 
 /// Buckets the kept events over the filter's range (clamped to the data) or their own span.
