@@ -114,6 +114,8 @@ struct IngestWorker {
     activity: RefCell<Option<ActivityState>>,
     /// The latest query not answered yet; older ones waiting are dropped.
     pending_query: RefCell<Option<(u64, Filter)>>,
+    pending_summaries: RefCell<Option<u64>>,
+    /// A task to answer the pending query and summaries is on its way.
     query_scheduled: Cell<bool>,
     /// Queries wait one task so a burst of them is answered once. Not `yielder`: a load may be
     /// waiting on that one.
@@ -130,13 +132,12 @@ struct ActivityState {
 }
 
 impl ActivityState {
-    /// The matching list of `filter`, computed (and kept) if it is not the last one.
-    fn matching(&mut self, loader: &Loader, filter: &Filter) -> &[u32] {
+    /// Makes `last` hold `filter`'s matching list, computing it if it is another filter's.
+    fn ensure_matching(&mut self, loader: &Loader, filter: &Filter) {
         if self.last.as_ref().map(|(last, _)| last) != Some(filter) {
             let list = matching(loader.model(), &self.index, filter);
             self.last = Some((filter.clone(), list));
         }
-        self.last.as_ref().map_or(&[], |(_, list)| list)
     }
 }
 
@@ -218,6 +219,7 @@ impl IngestWorker {
             sources: RefCell::default(),
             activity: RefCell::default(),
             pending_query: RefCell::default(),
+            pending_summaries: RefCell::default(),
             query_scheduled: Cell::new(false),
             query_yielder: Yielder::new()?,
             pool: ParsePool::start({
@@ -296,7 +298,11 @@ impl IngestWorker {
                 return;
             }
             Command::Summaries { id } => {
-                this.answer_summaries(id);
+                // After any query waiting: the view's count and list matter first.
+                *this.pending_summaries.borrow_mut() = Some(id);
+                if !this.query_scheduled.replace(true) {
+                    spawn_local(Self::answer_query(this.clone()));
+                }
                 return;
             }
         };
@@ -481,16 +487,25 @@ impl IngestWorker {
         post(&self.scope, &Event::Progress { progress, totals });
     }
 
-    /// Answers the latest waiting query, one task after the first of a burst arrived.
+    /// Answers the latest waiting query, one task after the first of a burst arrived, then a
+    /// waiting request for the summaries.
     async fn answer_query(this: Rc<Self>) {
         this.query_yielder.yield_now().await;
         this.query_scheduled.set(false);
-        let Some((id, filter)) = this.pending_query.borrow_mut().take() else {
-            return;
-        };
+        let query = this.pending_query.borrow_mut().take();
+        if let Some((id, filter)) = query {
+            this.answer_one_query(id, filter);
+        }
+        let summaries = this.pending_summaries.borrow_mut().take();
+        if let Some(id) = summaries {
+            this.answer_summaries(id);
+        }
+    }
+
+    fn answer_one_query(&self, id: u64, filter: Filter) {
         let started_ms = now_ms();
-        let loader = this.loader.borrow();
-        let mut activity = this.activity.borrow_mut();
+        let loader = self.loader.borrow();
+        let mut activity = self.activity.borrow_mut();
         let summary = match activity.as_mut() {
             Some(state) => {
                 let (summary, list) = query_with_matching(loader.model(), &state.index, &filter);
@@ -506,7 +521,7 @@ impl IngestWorker {
             summary,
             timeline_svg,
         };
-        post(&this.scope, &Event::Activity(Box::new(answer)));
+        post(&self.scope, &Event::Activity(Box::new(answer)));
     }
 
     fn answer_rows(&self, id: u64, filter: &Filter, offset: u64, limit: u64) {
@@ -514,11 +529,12 @@ impl IngestWorker {
         let mut activity = self.activity.borrow_mut();
         let (total, rows) = match activity.as_mut() {
             Some(state) => {
-                let list = state.matching(&loader, filter).to_vec();
+                state.ensure_matching(&loader, filter);
+                let list = state.last.as_ref().map_or(&[][..], |(_, list)| list);
                 let rows = rows_at(
                     loader.model(),
                     &state.index,
-                    &list,
+                    list,
                     offset,
                     limit.min(MAX_ROWS_PER_ANSWER) as usize,
                 );

@@ -8,7 +8,9 @@ mod support;
 
 use ddb_lens::activity::RecordPanel;
 use ddb_lens::components::activity_timeline::{input_time, parse_input_time};
-use ddb_lens::components::event_list::{window, MAX_SCROLL_PX, ROW_HEIGHT_PX, VIEWPORT_PX};
+use ddb_lens::components::event_list::{
+    short_principal, window, MAX_SCROLL_PX, ROW_HEIGHT_PX, VIEWPORT_PX,
+};
 use ddb_lens::components::{ActivityFilters, EventDetail, EventList};
 use ddb_lens::pages::{route_for_hash, ActivityPage};
 use ddb_lens::protocol::{Activity, Event};
@@ -118,6 +120,16 @@ fn the_window_holds_only_the_rows_in_view() {
 
 #[wasm_bindgen_test]
 fn routes_and_time_inputs() {
+    assert_eq!(
+        short_principal("arn:aws:sts::111122223333:assumed-role/DataAdmin/alice"),
+        "assumed-role/DataAdmin/alice"
+    );
+    assert_eq!(short_principal("arn:aws:iam::111122223333:root"), "root");
+    assert_eq!(
+        short_principal("dynamodb.amazonaws.com"),
+        "dynamodb.amazonaws.com"
+    );
+    assert_eq!(short_principal("arn:broken"), "arn:broken");
     assert_eq!(route_for_hash("").path, "overview");
     assert_eq!(route_for_hash("#sample").path, "overview");
     assert_eq!(route_for_hash("#/activity").path, "activity");

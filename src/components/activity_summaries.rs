@@ -61,10 +61,11 @@ pub fn principal_summary_data(principals: &[PrincipalSummary]) -> TableData {
         Column::text("Type"),
         Column::number("Events"),
         Column::number("Errors"),
-        Column::number("Tables"),
-        Column::number("Operations"),
-        Column::number("Source IPs"),
-        Column::number("User agents"),
+        // Lists read left to right and wrap; they still sort by how many names they hold.
+        Column::text("Tables"),
+        Column::text("Operations"),
+        Column::text("Source IPs"),
+        Column::text("User agents"),
         Column::text("Last seen (UTC)"),
     ];
     let rows = principals

@@ -237,9 +237,22 @@ fn row_cells(row: ActivityRow) -> impl IntoView {
         <span role="gridcell" class="c-name" title=row.event_source.clone()>{row.event_name.clone()}</span>
         <span role="gridcell" class="c-plane"><span class=plane_class>{row.plane.label()}</span></span>
         <span role="gridcell" class="c-tables" title=tables.clone()>{tables.clone()}</span>
-        <span role="gridcell" class="c-principal" title=row.principal.clone()>{row.principal.clone()}</span>
+        <span role="gridcell" class="c-principal" title=row.principal.clone()>{short_principal(&row.principal).to_string()}</span>
         <span role="gridcell" class="c-ip" title=row.source_ip.clone()>{row.source_ip.clone()}</span>
         <span role="gridcell" class="c-error" title=row.error_code.clone()>{row.error_code.clone()}</span>
+    }
+}
+
+/// An ARN's resource part (`assumed-role/DataAdmin/alice`): in a narrow column the name at the
+/// end says more than the `arn:aws:sts::123…` every principal starts with. The full ARN is the
+/// cell's tooltip.
+pub fn short_principal(principal: &str) -> &str {
+    if !principal.starts_with("arn:") {
+        return principal;
+    }
+    match principal.splitn(6, ':').nth(5) {
+        Some(resource) if !resource.is_empty() => resource,
+        _ => principal,
     }
 }
 
