@@ -8,7 +8,9 @@
 # and prints "all present". Works non-interactively (CI=true, no stdin), as root
 # or through sudo. Only the package registries are used: apt (chromium,
 # chromium-driver), crates.io (trunk, wasm-bindgen-cli via `cargo install`),
-# npm (binaryen's wasm-opt, playwright-core, axe-core via `npm ci`).
+# npm (binaryen's wasm-opt, playwright-core, axe-core via `npm ci`), PyPI
+# (moto's server and the AWS CLI for the collector test, pinned in
+# scripts/collector-test-requirements.txt, in the venv target/collector-venv).
 #
 # Knobs (environment):
 #   DDB_LENS_TRUNK_VERSION   trunk version to install (default below)
@@ -92,6 +94,10 @@ _ddb_setup_main() {
   command -v node >/dev/null 2>&1 || apt_pkgs+=(nodejs)
   command -v npm >/dev/null 2>&1 || apt_pkgs+=(npm)
   command -v python3 >/dev/null 2>&1 || apt_pkgs+=(python3)
+  # Debian's python3 makes venvs only with python3-venv (ensurepip).
+  if command -v python3 >/dev/null 2>&1 && ! python3 -c 'import ensurepip' >/dev/null 2>&1; then
+    apt_pkgs+=(python3-venv)
+  fi
   if [ "${#apt_pkgs[@]}" -gt 0 ]; then
     say "installing Debian packages: ${apt_pkgs[*]}"
     apt_install "${apt_pkgs[@]}"
@@ -149,10 +155,29 @@ _ddb_setup_main() {
     installed+=("npm packages")
   fi
 
+  # ---- collector test: moto[server] + awscli from PyPI, in target/collector-venv ----
+  # A venv of its own, so the pins never meet the machine's Python packages; a stamp of the
+  # requirements file's hash makes a second run a no-op and a changed pin a reinstall.
+  local venv="$root/target/collector-venv"
+  local reqs="$root/scripts/collector-test-requirements.txt"
+  local venv_stamp="$venv/.ddb-lens-requirements.sha256"
+  local want_venv=""
+  want_venv="$(sha256sum "$reqs" | awk '{print $1}')"
+  if [ ! -x "$venv/bin/moto_server" ] || [ ! -x "$venv/bin/aws" ] || [ ! -f "$venv_stamp" ] \
+     || [ "$(cat "$venv_stamp")" != "$want_venv" ]; then
+    say "installing moto[server] and awscli into target/collector-venv (pip, pinned)"
+    run python3 -m venv --clear "$venv"
+    run "$venv/bin/python" -m pip install --quiet --disable-pip-version-check --no-input -r "$reqs"
+    if [ "$dry" != 1 ]; then
+      printf '%s\n' "$want_venv" >"$venv_stamp"
+    fi
+    installed+=("collector test venv")
+  fi
+
   if [ "$dry" = 1 ]; then
     say "dry run: nothing was installed"
   elif [ "${#installed[@]}" -eq 0 ]; then
-    say "all present (trunk $DDB_LENS_TRUNK_VERSION, wasm-bindgen-cli $wbg, wasm-opt 132, chromium, node modules)"
+    say "all present (trunk $DDB_LENS_TRUNK_VERSION, wasm-bindgen-cli $wbg, wasm-opt 132, chromium, node modules, collector venv)"
   else
     say "installed: ${installed[*]}"
   fi

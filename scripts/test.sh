@@ -5,8 +5,9 @@
 #   bash scripts/test.sh
 #
 # Steps: setup, csp-hash self-test, cargo fetch, rustfmt, clippy (native + wasm),
-# native tests, wasm tests in headless Chromium, trunk release build, end-to-end
-# tests (node --test tests/e2e/ with playwright-core against dist/).
+# native tests, the collector against moto's server (scripts/test-collector.sh),
+# wasm tests in headless Chromium, trunk release build, end-to-end tests
+# (node --test tests/e2e/ with playwright-core against dist/).
 # The last line is the total over all test runners: "N passed, N failed, N skipped".
 # Logs of every step: target/test-logs/.
 set -uo pipefail
@@ -129,6 +130,11 @@ step "clippy (wasm32, ddb-lens)" -- cargo clippy -p ddb-lens --target wasm32-unk
 
 # ---- 4. native tests ------------------------------------------------------------------
 step "native tests" --count -- cargo test --workspace --exclude ddb-lens --no-fail-fast
+
+# ---- 4b. the collector against a local AWS mock, then ingest of what it wrote -----------------
+# scripts/collect-exports.sh against moto's server on 127.0.0.1, then `ddb-lens inspect` over its
+# output (TAP: "# pass N" / "# fail N" are counted like node's).
+step "collector against moto (scripts/test-collector.sh)" --count -- bash scripts/test-collector.sh
 
 # ---- 5. wasm tests in headless Chromium -------------------------------------------------
 if grep -rqs --include='*.rs' 'wasm_bindgen_test' src tests; then

@@ -291,6 +291,7 @@ mod tests {
         let report = FileReport {
             name: "warn.json".into(),
             size_bytes: 10,
+            sha256: None,
             gzip: false,
             uncompressed_bytes: 10,
             kind: ddb_lens_core::FileKind::CloudTrailLog,

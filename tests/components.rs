@@ -23,6 +23,7 @@ fn report(name: &str, status: FileStatus) -> FileReport {
     let mut report = FileReport {
         name: name.to_string(),
         size_bytes: 2_048,
+        sha256: None,
         gzip: false,
         uncompressed_bytes: 2_048,
         kind: FileKind::CloudTrailLog,

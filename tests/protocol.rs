@@ -32,6 +32,7 @@ fn events_round_trip() {
     let report = FileReport {
         name: "AWSLogs/a <b>.json.gz".to_string(),
         size_bytes: 10,
+        sha256: None,
         gzip: true,
         uncompressed_bytes: 40,
         kind: FileKind::CloudTrailLog,

@@ -5,6 +5,7 @@
 
 pub mod activity;
 pub mod load;
+pub mod tags;
 
 pub use activity::ActivityPage;
 pub use load::LoadPage;

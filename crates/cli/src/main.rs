@@ -3,6 +3,8 @@
 //! ```text
 //! ddb-lens inspect PATH... [--json]   per-file rows and totals, as the page's file list shows them
 //! ddb-lens bench PATH... [--threads N] ingest timing: events/s, MB/s, peak memory
+//! ddb-lens report PATH... [--html FILE] [--json FILE] [--csv DIR] [--report-time ISO]
+//!                         [--settings FILE]  the report as HTML, JSON and CSV
 //! ```
 
 use std::io::Write;
@@ -10,7 +12,8 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::Instant;
 
-use ddb_lens_core::ingest::thousands;
+use ddb_lens_core::ingest::{thousands, ParsedFile};
+use ddb_lens_core::report::{self, ReportSettings};
 use ddb_lens_core::{overview, FileReport, FileStatus, Limits, Loader, Overview, Totals};
 use serde::Serialize;
 
@@ -18,6 +21,12 @@ const USAGE: &str = "usage:
   ddb-lens inspect PATH... [--json]   list each export file with its kind, records, time range and status
   ddb-lens bench PATH... [--threads N] time ingest of the files (parsing on N threads, default 1)
                                       and print events/s, MB/s and peak memory as JSON
+  ddb-lens report PATH... [--html FILE] [--json FILE] [--csv DIR] [--report-time ISO] [--settings FILE]
+                                      write the report: one self-contained HTML file, the JSON
+                                      report, and CSV files into DIR (the JSON to stdout when no
+                                      output is given); --report-time sets the report's time
+                                      (default: the newest time in the evidence); --settings reads
+                                      the analysis settings from a JSON file (a report's \"settings\")
 PATH is a file or a folder (read recursively, e.g. an AWSLogs/ download).";
 
 fn main() -> ExitCode {
@@ -31,15 +40,38 @@ fn main() -> ExitCode {
     }
 }
 
+/// Where `report` writes, and what it is made with.
+#[derive(Default)]
+struct ReportOptions {
+    html: Option<PathBuf>,
+    json: Option<PathBuf>,
+    csv: Option<PathBuf>,
+    report_time: Option<String>,
+    settings: Option<PathBuf>,
+}
+
 fn run(args: &[String]) -> Result<ExitCode, String> {
     let (command, rest) = args.split_first().ok_or("no command given")?;
-    let json = rest.iter().any(|a| a == "--json");
+    let is_report = command == "report";
+    let mut json = false;
     let mut threads = 1usize;
+    let mut options = ReportOptions::default();
     let mut paths: Vec<&String> = Vec::new();
     let mut iter = rest.iter();
+    let value = |iter: &mut std::slice::Iter<String>, flag: &str| {
+        iter.next()
+            .filter(|v| !v.starts_with("--"))
+            .cloned()
+            .ok_or(format!("{flag} needs a value"))
+    };
     while let Some(arg) = iter.next() {
         match arg.as_str() {
-            "--json" => {}
+            "--json" if is_report => options.json = Some(value(&mut iter, arg)?.into()),
+            "--json" => json = true,
+            "--html" if is_report => options.html = Some(value(&mut iter, arg)?.into()),
+            "--csv" if is_report => options.csv = Some(value(&mut iter, arg)?.into()),
+            "--report-time" if is_report => options.report_time = Some(value(&mut iter, arg)?),
+            "--settings" if is_report => options.settings = Some(value(&mut iter, arg)?.into()),
             "--threads" => {
                 threads = iter
                     .next()
@@ -59,6 +91,7 @@ fn run(args: &[String]) -> Result<ExitCode, String> {
     match command.as_str() {
         "inspect" => inspect(&paths, json),
         "bench" => bench(&paths, threads),
+        "report" => make_report(&paths, &options),
         "help" | "--help" | "-h" => {
             println!("{USAGE}");
             Ok(ExitCode::SUCCESS)
@@ -137,6 +170,76 @@ fn inspect(paths: &[&String], json: bool) -> Result<ExitCode, String> {
         print_table(&mut out, loader.reports(), &totals, &ov).map_err(|e| e.to_string())?;
     }
     Ok(if totals.files_with_errors > 0 {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
+}
+
+/// `ddb-lens report`: loads the files as `inspect` does, hashing each, and writes the
+/// report's exports. Exit 1 when a file could not be loaded (the report lists it), 3 when an
+/// output could not be written.
+fn make_report(paths: &[&String], options: &ReportOptions) -> Result<ExitCode, String> {
+    let mut settings = match &options.settings {
+        Some(path) => {
+            let text =
+                std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
+            serde_json::from_str::<ReportSettings>(&text)
+                .map_err(|e| format!("{}: not report settings: {e}", path.display()))?
+        }
+        None => ReportSettings::default(),
+    };
+    if let Some(text) = &options.report_time {
+        let ms = ddb_lens_core::time::parse_iso_ms(text).ok_or(format!(
+            "--report-time {text:?} is not an ISO 8601 time such as 2026-03-01T00:00:00Z"
+        ))?;
+        settings.report_time_ms = Some(ms);
+    }
+    let files = collect_files(paths)?;
+    let mut loader = Loader::new(Limits::default());
+    for (index, (name, path)) in files.iter().enumerate() {
+        match std::fs::read(path) {
+            Ok(bytes) => {
+                loader.ingest(name, &bytes);
+                loader.set_sha256(index, report::sha256_hex(&bytes));
+            }
+            // Listed in the report as a file that could not be read, like any bad file.
+            Err(err) => {
+                let size = std::fs::metadata(path).map_or(0, |m| m.len());
+                loader.commit(ParsedFile::unreadable(name, size, &err.to_string()));
+            }
+        }
+    }
+    let made = report::build(loader.model(), loader.reports(), &settings);
+    let write = |path: &Path, text: &str| {
+        std::fs::write(path, text).map_err(|e| format!("{}: {e}", path.display()))
+    };
+    let mut written = Ok(());
+    if let Some(path) = &options.html {
+        written = written.and_then(|()| write(path, &report::html::render(&made)));
+    }
+    if let Some(path) = &options.json {
+        written = written.and_then(|()| write(path, &report::to_json(&made)));
+    }
+    if let Some(dir) = &options.csv {
+        written = written.and_then(|()| {
+            std::fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+            report::csv::write_all(&made)
+                .iter()
+                .try_for_each(|(name, text)| write(&dir.join(name), text))
+        });
+    }
+    if options.html.is_none() && options.json.is_none() && options.csv.is_none() {
+        written = std::io::stdout()
+            .lock()
+            .write_all(report::to_json(&made).as_bytes())
+            .map_err(|e| format!("stdout: {e}"));
+    }
+    if let Err(message) = written {
+        eprintln!("ddb-lens: cannot write the report: {message}");
+        return Ok(ExitCode::from(3));
+    }
+    Ok(if made.inputs.totals.files_with_errors > 0 {
         ExitCode::from(1)
     } else {
         ExitCode::SUCCESS

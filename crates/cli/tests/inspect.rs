@@ -69,3 +69,28 @@ fn bad_usage_is_explained() {
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("no PATH given"));
 }
+
+#[test]
+fn a_collected_folder_loads_with_every_output_associated() {
+    // Names reach the core relative to the folder given, so the collector's
+    // `<account>/<region>/dynamodb/tables/<TableName>/` layout places the outputs that do not
+    // name their table.
+    let out = Command::new(env!("CARGO_BIN_EXE_ddb-lens"))
+        .args(["inspect", &format!("{}/collected", fixtures()), "--json"])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let totals = &json["totals"];
+    assert_eq!(totals["files"], 24);
+    assert_eq!(totals["files_ok"], 24);
+    assert_eq!(totals["records_skipped"], 0);
+    let files = json["files"].as_array().unwrap();
+    assert!(files
+        .iter()
+        .all(|f| f["warnings"].as_array().unwrap().is_empty()));
+}

@@ -18,11 +18,15 @@
 
 pub mod analysis;
 pub mod charts;
+pub mod compliance;
 pub mod ingest;
 pub mod model;
+pub mod report;
+pub mod rules;
 pub mod time;
 
 pub use analysis::overview::{overview, Bucket, Count, Overview};
+pub use charts::tags::{coverage_bars_svg, coverage_heatmap_svg};
 pub use charts::timeline::timeline_svg;
 pub use ingest::{FileKind, FileReport, FileStatus, Limits, Loader, Totals};
 pub use model::{Event, Model, Sym};

@@ -10,7 +10,8 @@
 //! * AWS Config snapshot and history files (`AWSLogs/<account>/Config/…`) with one
 //!   `AWS::DynamoDB::Table` item per table, agreeing with the CloudTrail changes;
 //! * an `inventory/<account>/<region>/` folder of AWS CLI v2 `describe-table` and
-//!   `list-tables` outputs.
+//!   `list-tables` outputs, and beside them the posture exports: Lambda triggers, auto scaling
+//!   targets, AWS Backup coverage, Config rules and their evaluations (see `posture.rs`).
 //!
 //! The same configuration gives the same bytes on every machine and in wasm: a seeded
 //! splitmix64 drives every choice, and no clock, hash-map order or platform maths is used.
@@ -32,9 +33,13 @@ mod config;
 mod inventory;
 mod json;
 mod names;
+mod posture;
 mod rng;
+mod tagged;
 mod time;
 mod world;
+
+pub use crate::tagged::{tagged_tables, GeneratedTable};
 
 use std::io::Write;
 
@@ -96,6 +101,18 @@ pub struct GeneratedFile {
     pub events: u64,
 }
 
+/// The estate a configuration describes, over `span_ms`.
+fn world_params(cfg: &GenConfig, span_ms: i64) -> WorldParams {
+    WorldParams {
+        seed: cfg.seed,
+        tables: cfg.tables,
+        accounts: cfg.accounts,
+        start_ms: cfg.start_ms,
+        span_ms,
+        max_changes: (cfg.events / 150 + 4) as usize,
+    }
+}
+
 /// A reusable JSON buffer for [`Generator::render_into`], so hot loops do not reallocate.
 #[derive(Default)]
 pub struct Scratch(Json);
@@ -121,15 +138,7 @@ impl Generator {
     }
 
     fn with_span(cfg: &GenConfig, span_ms: i64, level: Compression) -> Generator {
-        let params = WorldParams {
-            seed: cfg.seed,
-            tables: cfg.tables,
-            accounts: cfg.accounts,
-            start_ms: cfg.start_ms,
-            span_ms,
-            max_changes: (cfg.events / 150 + 4) as usize,
-        };
-        let mut world = World::build(&params);
+        let mut world = World::build(&world_params(cfg, span_ms));
         let plans = cloudtrail::plan_files(&mut world, cfg.events, cfg.events_per_file);
         let mut prepared = Vec::new();
         let mut j = Json::with_capacity(1 << 16);
@@ -145,12 +154,23 @@ impl Generator {
                 prepared.push(Prepared::Plain(f.path, f.json));
             }
         }
+        for si in 0..world.streams.len() {
+            for f in posture::files(&world, si, &mut j) {
+                prepared.push(Prepared::Plain(f.path, f.json));
+            }
+        }
         Generator {
             world,
             plans,
             prepared,
             level,
         }
+    }
+
+    /// The tables that exist at the end of the window with their tags then, as
+    /// [`tagged_tables`] gives them for this configuration.
+    pub fn tagged_tables(&self) -> Vec<GeneratedTable> {
+        tagged::from_world(&self.world)
     }
 
     /// Files in the set: CloudTrail files (in S3 key order), then Config, then inventory.

@@ -3,7 +3,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::ingest::Loader;
-use crate::model::Sym;
+use crate::model::{Event, Model, Sym};
 use crate::time::{format_iso_ms, span_label};
 
 /// A name and how many events carry it.
@@ -62,9 +62,17 @@ const MAX_BUCKETS: i64 = 240;
 
 /// The overview of everything `loader` holds.
 pub fn overview(loader: &Loader) -> Overview {
-    let model = loader.model();
-    let totals = loader.totals();
-    let events = &model.events_unsorted;
+    overview_where(loader.model(), loader.totals().duplicates_dropped, |_| true)
+}
+
+/// The overview of the events of `model` that `keep` admits (the report's filters);
+/// `duplicates_dropped` is passed through, as it describes the load, not the events.
+pub fn overview_where(
+    model: &Model,
+    duplicates_dropped: u64,
+    keep: impl Fn(&Event) -> bool,
+) -> Overview {
+    let events: Vec<&Event> = model.events_unsorted.iter().filter(|e| keep(e)).collect();
     let symbols = model.strings.len();
     let (mut accounts, mut regions, mut sources) = (
         vec![0u64; symbols],
@@ -72,7 +80,7 @@ pub fn overview(loader: &Loader) -> Overview {
         vec![0u64; symbols],
     );
     let (mut first, mut last) = (i64::MAX, i64::MIN);
-    for event in events {
+    for event in &events {
         accounts[event.account.0 as usize] += 1;
         regions[event.region.0 as usize] += 1;
         sources[event.event_source.0 as usize] += 1;
@@ -97,7 +105,7 @@ pub fn overview(loader: &Loader) -> Overview {
     };
     let mut overview = Overview {
         events: events.len() as u64,
-        duplicates_dropped: totals.duplicates_dropped,
+        duplicates_dropped,
         accounts: ranked(accounts),
         regions: ranked(regions),
         event_sources: ranked(sources),
@@ -116,7 +124,7 @@ pub fn overview(loader: &Loader) -> Overview {
     let start = first.div_euclid(bucket_ms) * bucket_ms;
     let count = ((last - start) / bucket_ms + 1) as usize;
     let mut counts = vec![0u64; count];
-    for event in events {
+    for event in &events {
         counts[((event.time_ms - start) / bucket_ms) as usize] += 1;
     }
     overview.buckets = counts
@@ -133,9 +141,15 @@ pub fn overview(loader: &Loader) -> Overview {
 /// The smallest bucket size that keeps the span within [`MAX_BUCKETS`] (the largest size when
 /// none does, e.g. for a hostile file with events centuries apart).
 pub(crate) fn bucket_size(span_ms: i64) -> (i64, &'static str) {
+    bucket_size_within(span_ms, MAX_BUCKETS)
+}
+
+/// The smallest of the timeline's bucket sizes (seconds, label) that keeps `span_ms` within
+/// `max_buckets`; the largest when none does. Other charts over time share these sizes.
+pub(crate) fn bucket_size_within(span_ms: i64, max_buckets: i64) -> (i64, &'static str) {
     BUCKET_SIZES_SECS
         .into_iter()
-        .find(|(secs, _)| span_ms / (secs * 1000) < MAX_BUCKETS)
+        .find(|(secs, _)| span_ms / (secs * 1000) < max_buckets)
         .unwrap_or(BUCKET_SIZES_SECS[BUCKET_SIZES_SECS.len() - 1])
 }
 

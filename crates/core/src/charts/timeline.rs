@@ -17,11 +17,11 @@ const MARGIN_RIGHT: i32 = 16;
 const MARGIN_TOP: i32 = 12;
 const MARGIN_BOTTOM: i32 = 36;
 const BAR: RGBColor = RGBColor(0x2f, 0x6f, 0xb0);
-const GRID: RGBColor = RGBColor(0xdd, 0xe2, 0xe8);
-const AXIS: RGBColor = RGBColor(0x55, 0x5f, 0x6d);
-const FONT: &str = "sans-serif";
+pub(crate) const GRID: RGBColor = RGBColor(0xdd, 0xe2, 0xe8);
+pub(crate) const AXIS: RGBColor = RGBColor(0x55, 0x5f, 0x6d);
+pub(crate) const FONT: &str = "sans-serif";
 /// plotters' SVG backend writes `font-size` as this / 1.24; this gives 12 px text.
-const FONT_SIZE: f64 = 12.0 * 1.24;
+pub(crate) const FONT_SIZE: f64 = 12.0 * 1.24;
 
 /// The overview's timeline as a standalone `<svg>` of `width`×`height` pixels. Holds only
 /// numbers and dates, never strings from an export.

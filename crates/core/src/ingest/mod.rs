@@ -32,18 +32,31 @@ macro_rules! scalars_are {
     };
 }
 
+mod autoscaling;
+mod backup;
 pub mod cloudtrail;
+mod collector;
+mod compliance;
+mod config;
 pub mod decompress;
 pub mod detail;
+mod dynamodb;
+mod exports;
+mod kms;
+mod lambda;
+pub mod layout;
 pub mod record;
 pub mod sniff;
 pub mod tables;
+mod tagging;
+pub(crate) mod value;
 pub mod wire;
 
 use rustc_hash::FxHashSet;
 
 use serde::{Deserialize, Serialize};
 
+use crate::model::inventory::Records;
 use crate::model::{Event, Model, Sym};
 use crate::time::format_iso_ms;
 
@@ -63,7 +76,7 @@ impl Default for Limits {
 }
 
 /// What a file was recognised as.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum FileKind {
     /// Delivered CloudTrail log `{"Records":[...]}` (also the console's event-history download).
@@ -100,6 +113,10 @@ pub enum FileKind {
     KmsListGrants,
     AutoScalingScalableTargets,
     BackupProtectedResources,
+    /// The `collector.json` manifest `collect-exports` writes: when its folder was collected.
+    CollectorManifest,
+    /// The `collector-errors.log` `collect-exports` writes: the calls it could not make.
+    CollectorErrorsLog,
     /// Could not be read or recognised; the report's message says why.
     Unrecognised,
 }
@@ -150,6 +167,8 @@ impl FileKind {
             FileKind::KmsListGrants => "KMS list-grants",
             FileKind::AutoScalingScalableTargets => "Application Auto Scaling scalable targets",
             FileKind::BackupProtectedResources => "AWS Backup protected resources",
+            FileKind::CollectorManifest => "ddb-lens collector manifest",
+            FileKind::CollectorErrorsLog => "ddb-lens collector errors log",
             FileKind::Unrecognised => "Unrecognised",
         }
     }
@@ -173,6 +192,11 @@ pub struct FileReport {
     /// The name as the user gave it (a relative path for folders).
     pub name: String,
     pub size_bytes: u64,
+    /// SHA-256 of the bytes as given (before any gunzip), lowercase hex; `None` until the caller
+    /// hashes them ([`crate::report::sha256_hex`]): the CLI when it reads a file, the page in the
+    /// background after loading. Absent in older JSON, hence the default.
+    #[serde(default)]
+    pub sha256: Option<String>,
     /// Whether the bytes were gzip (by magic bytes, whatever the name says).
     pub gzip: bool,
     pub uncompressed_bytes: u64,
@@ -203,6 +227,7 @@ impl FileReport {
         FileReport {
             name: name.to_string(),
             size_bytes,
+            sha256: None,
             gzip: false,
             uncompressed_bytes: 0,
             kind: FileKind::Unrecognised,
@@ -239,6 +264,36 @@ pub struct Totals {
     pub records_skipped: u64,
 }
 
+impl Totals {
+    /// Counts one more file. The loader and the report both total files this way, so a report
+    /// built from a list of file reports agrees with the loader that made them.
+    pub fn add(&mut self, report: &FileReport) {
+        self.files += 1;
+        self.bytes += report.size_bytes;
+        self.uncompressed_bytes += report.uncompressed_bytes;
+        match report.status {
+            FileStatus::Ok => self.files_ok += 1,
+            FileStatus::Warning => self.files_with_warnings += 1,
+            FileStatus::Error => self.files_with_errors += 1,
+        }
+        if report.kind == FileKind::Unrecognised {
+            self.files_unrecognised += 1;
+        }
+        self.events += report.events_added;
+        self.duplicates_dropped += report.duplicates;
+        self.records_skipped += report.records_skipped;
+    }
+
+    /// The totals of `reports`.
+    pub fn of(reports: &[FileReport]) -> Totals {
+        let mut totals = Totals::default();
+        for report in reports {
+            totals.add(report);
+        }
+        totals
+    }
+}
+
 /// Loads files into one [`Model`], dropping events already seen (same eventID).
 #[derive(Debug, Default)]
 pub struct Loader {
@@ -271,6 +326,18 @@ impl Loader {
         &self.reports
     }
 
+    /// Records the SHA-256 (hex) of the bytes of the `index`-th file loaded, computed by the
+    /// caller when it has them (see [`FileReport::sha256`]). False when there is no such file.
+    pub fn set_sha256(&mut self, index: usize, sha256_hex: String) -> bool {
+        match self.reports.get_mut(index) {
+            Some(report) => {
+                report.sha256 = Some(sha256_hex);
+                true
+            }
+            None => false,
+        }
+    }
+
     /// Forget everything loaded.
     pub fn clear(&mut self) {
         *self = Loader::new(self.limits);
@@ -295,6 +362,7 @@ impl Loader {
         if let Some(content) = parsed.content {
             let file_index = self.model.files.len() as u32;
             self.model.files.push(report.name.clone());
+            self.model.file_kinds.push(report.kind);
             let remap: Vec<Sym> = content
                 .strings
                 .iter()
@@ -311,6 +379,10 @@ impl Loader {
                     report.duplicates += 1;
                     continue;
                 }
+                if !event.detail.is_empty() {
+                    let index = self.model.events_unsorted.len() as u32;
+                    self.model.notable_event_ids.insert(id, index);
+                }
                 self.model
                     .events_unsorted
                     .push(event.remapped(&remap, file_index));
@@ -321,22 +393,11 @@ impl Loader {
                 report.time_last = Some(format_iso_ms(last));
             }
             report.summary = summary(&report, &content.noun, content.detail.as_deref());
+            self.model
+                .records
+                .append_from_file(content.records, file_index);
         }
-        let t = &mut self.totals;
-        t.files += 1;
-        t.bytes += report.size_bytes;
-        t.uncompressed_bytes += report.uncompressed_bytes;
-        match report.status {
-            FileStatus::Ok => t.files_ok += 1,
-            FileStatus::Warning => t.files_with_warnings += 1,
-            FileStatus::Error => t.files_with_errors += 1,
-        }
-        if report.kind == FileKind::Unrecognised {
-            t.files_unrecognised += 1;
-        }
-        t.events += report.events_added;
-        t.duplicates_dropped += report.duplicates;
-        t.records_skipped += report.records_skipped;
+        self.totals.add(&report);
         self.reports.push(report.clone());
         report
     }
@@ -362,6 +423,9 @@ pub struct ParsedContent {
     pub events: Vec<Event>,
     /// eventID key of each event, for de-duplication at commit.
     pub event_ids: Vec<u128>,
+    /// What a non-CloudTrail export held (tables, Config items, rules...); sources' file
+    /// index is 0 until commit.
+    pub records: Records,
 }
 
 impl ParsedFile {
@@ -398,8 +462,45 @@ pub fn parse_file(name: &str, bytes: &[u8], limits: &Limits) -> ParsedFile {
     report.gzip = text.gzip;
     report.uncompressed_bytes = text.bytes.len() as u64;
 
+    // The collector's errors log is the one plain-text export.
+    if let Some(out) = collector::errors_log(&text.bytes, name) {
+        report.kind = FileKind::CollectorErrorsLog;
+        report.records = out.count;
+        report.records_skipped = out.warnings_total;
+        report.warnings = out.warnings;
+        report.status = if report.records_skipped > 0 {
+            FileStatus::Warning
+        } else {
+            FileStatus::Ok
+        };
+        return ParsedFile {
+            report,
+            content: Some(ParsedContent {
+                noun: out.noun.to_string(),
+                detail: out.detail,
+                strings: Vec::new(),
+                events: Vec::new(),
+                event_ids: Vec::new(),
+                records: out.records,
+            }),
+        };
+    }
+
     let mut local = Model::default();
     let outcome = sniff::parse(&text.bytes, &mut local, 0);
+    // The other exports' records, read once the sniffer has named the kind.
+    let outcome = outcome.and_then(|parsed| {
+        if parsed.kind.is_cloudtrail() {
+            return Ok((parsed, None));
+        }
+        match exports::parse(parsed.kind, &text.bytes, name) {
+            Ok(out) => Ok((parsed, out)),
+            Err(message) => Err(sniff::ParseError {
+                kind: parsed.kind,
+                message,
+            }),
+        }
+    });
     drop(text);
     match outcome {
         Err(err) => {
@@ -415,7 +516,17 @@ pub fn parse_file(name: &str, bytes: &[u8], limits: &Limits) -> ParsedFile {
                 content: None,
             }
         }
-        Ok(parsed) => {
+        Ok((mut parsed, out)) => {
+            let mut records = Records::default();
+            if let Some(out) = out {
+                parsed.records = out.count;
+                parsed.noun = out.noun;
+                parsed.detail = out.detail;
+                parsed.warnings.extend(out.warnings);
+                parsed.warnings.truncate(MAX_WARNINGS);
+                parsed.warnings_total += out.warnings_total;
+                records = out.records;
+            }
             report.kind = parsed.kind;
             report.records = parsed.records;
             report.records_skipped = parsed.warnings_total;
@@ -436,6 +547,7 @@ pub fn parse_file(name: &str, bytes: &[u8], limits: &Limits) -> ParsedFile {
                     strings,
                     events: local.events_unsorted,
                     event_ids: parsed.event_ids,
+                    records,
                 }),
             }
         }
@@ -472,6 +584,7 @@ fn plural(noun: &str, count: u64) -> String {
     }
     match noun.strip_suffix('y') {
         Some(stem) if !noun.ends_with("ey") => format!("{stem}ies"),
+        _ if noun.ends_with('s') => format!("{noun}es"),
         _ => format!("{noun}s"),
     }
 }

@@ -180,6 +180,8 @@ struct TopState {
     file_version: bool,
     snapshot_id: bool,
     message_type: Option<String>,
+    /// The `tool` of a `collector.json` manifest.
+    collector: bool,
     table: bool,
     tables: Option<u64>,
     counted: Option<(FileKind, u64, &'static str)>,
@@ -293,6 +295,9 @@ impl TopState {
                 detail,
                 sink,
             );
+        }
+        if self.collector {
+            return parsed(FileKind::CollectorManifest, 1, "manifest", None, sink);
         }
         if self.table {
             return parsed(FileKind::DynamoDbDescribeTable, 1, "table", None, sink);
@@ -451,6 +456,19 @@ impl<'de> Visitor<'de> for TopVisitor<'_, '_, '_> {
                         state.message_type = Some(text.into_owned());
                     }
                 }
+                // An SNS envelope: a Config notification is its `Message`, as an object or as
+                // a JSON string.
+                "Message" => {
+                    let message: serde_json::Value = map.next_value()?;
+                    if let Some(kind) = sns_message_type(&message) {
+                        state.message_type = Some(kind);
+                    }
+                }
+                "tool" => {
+                    if let crate::ingest::cloudtrail::Val::Str(text) = map.next_value()? {
+                        state.collector |= text.starts_with("ddb-lens");
+                    }
+                }
                 "Table" => {
                     map.next_value::<IgnoredAny>()?;
                     state.table = true;
@@ -526,6 +544,19 @@ impl<'de> Visitor<'de> for TopVisitor<'_, '_, '_> {
         state.array_len = index;
         Ok(())
     }
+}
+
+/// The `messageType` of an SNS envelope's `Message` (an object, or JSON text of one).
+fn sns_message_type(message: &serde_json::Value) -> Option<String> {
+    let parsed;
+    let object = match message {
+        serde_json::Value::String(text) => {
+            parsed = serde_json::from_str::<serde_json::Value>(text).ok()?;
+            &parsed
+        }
+        other => other,
+    };
+    Some(object.get("messageType")?.as_str()?.to_string())
 }
 
 /// Top-level keys of the other export kinds: kind, record noun, whether the value is a list.

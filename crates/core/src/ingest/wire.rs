@@ -4,14 +4,17 @@
 //!
 //! Layout, all integers little-endian: `report` and the content's small fields as one JSON
 //! block (length-prefixed), then the string table (count, then length + UTF-8 bytes each), then
-//! the events (count, then [`EVENT_BYTES`] each), then one 16-byte eventID key per event.
+//! the events (count, then [`EVENT_BYTES`] each), then one 16-byte eventID key per event, then
+//! the non-CloudTrail records as one length-prefixed JSON block (empty when there are none:
+//! they are few and varied, and CloudTrail's compact path stays as it is).
 
 use serde::{Deserialize, Serialize};
 
 use crate::ingest::{FileReport, ParsedContent, ParsedFile};
+use crate::model::inventory::Records;
 use crate::model::{Event, Flag, Sym};
 
-const MAGIC: &[u8; 4] = b"DLP2";
+const MAGIC: &[u8; 4] = b"DLP3";
 /// Bytes per encoded event: time (8), 14 symbols (56), two flags (2), record index (4).
 pub const EVENT_BYTES: usize = 8 + SYMS * 4 + 2 + 4;
 const SYMS: usize = 14;
@@ -82,6 +85,13 @@ impl ParsedFile {
         for id in &content.event_ids {
             out.extend_from_slice(&id.to_le_bytes());
         }
+        let records = if content.records.is_empty() {
+            Vec::new()
+        } else {
+            serde_json::to_vec(&content.records).unwrap_or_default()
+        };
+        put_u32(&mut out, records.len());
+        out.extend_from_slice(&records);
         out
     }
 
@@ -156,6 +166,11 @@ impl ParsedFile {
             let raw: [u8; 16] = r.take(16)?.try_into().map_err(|_| WireError("id"))?;
             event_ids.push(u128::from_le_bytes(raw));
         }
+        let records_len = r.u32()? as usize;
+        let records = match records_len {
+            0 => Records::default(),
+            len => serde_json::from_slice(r.take(len)?).map_err(|_| WireError("bad records"))?,
+        };
         if r.at != bytes.len() {
             return Err(WireError("trailing bytes"));
         }
@@ -167,6 +182,7 @@ impl ParsedFile {
                 strings,
                 events,
                 event_ids,
+                records,
             }),
         })
     }

@@ -1,0 +1,327 @@
+//! The report: everything ddb-lens found, as one versioned model, and its three exports.
+//!
+//! [`build`] turns the model and the file list into a [`Report`]; [`to_json`], [`html::render`]
+//! and [`csv::write_all`] write it out. The page and the CLI call the same functions, so the same
+//! files and settings give byte-identical exports wherever they are made. The schema is
+//! documented in `docs/report-schema.md`.
+//!
+//! ```
+//! use ddb_lens_core::report::{self, ReportSettings};
+//! use ddb_lens_core::{Limits, Loader};
+//!
+//! let bytes = br#"{"Records":[{"eventTime":"2026-01-02T03:04:05Z","eventID":"e1",
+//!     "eventSource":"dynamodb.amazonaws.com","eventName":"ListTables","awsRegion":"eu-west-1"}]}"#;
+//! let mut loader = Loader::new(Limits::default());
+//! loader.ingest("trail.json", bytes);
+//! loader.set_sha256(0, report::sha256_hex(bytes));
+//! let made = report::build(loader.model(), loader.reports(), &ReportSettings::default());
+//! let json = report::to_json(&made);
+//! assert_eq!(report::from_json(&json).unwrap(), made);
+//! assert!(report::verify_fingerprint(&made));
+//! assert!(report::html::render(&made).starts_with("<!DOCTYPE html>"));
+//! ```
+//!
+//! Adding a section (an analysis merged on main): give its field in [`Report`] the analysis'
+//! type, fill it in [`build`], write `html/<section>.rs` and list it in [`html::SECTIONS`], and
+//! give its CSV rows in [`csv`] if it has a file there.
+
+pub mod csv;
+pub mod gaps;
+pub mod html;
+pub mod settings;
+
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+
+use crate::analysis::overview::{overview_where, Overview};
+use crate::ingest::{FileReport, Totals};
+use crate::model::Model;
+use crate::time::parse_iso_ms;
+
+pub use gaps::Gaps;
+pub use settings::{Filters, ReportSettings, RuleSettings, TagPolicy};
+
+/// The schema this build writes and reads. The number changes when a field is removed,
+/// renamed or changes meaning; adding a field does not change it (docs/report-schema.md).
+pub const SCHEMA: &str = "ddb-lens-report/1";
+
+/// Everything a report holds: each export (JSON, HTML, CSV) is a function of this alone.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Report {
+    /// Always [`SCHEMA`].
+    pub schema: String,
+    pub generator: Generator,
+    /// SHA-256 (lowercase hex) of the compact JSON of this report with this field empty.
+    pub fingerprint_sha256: String,
+    pub report_time: ReportTime,
+    /// The evidence manifest: every input file and the totals.
+    pub inputs: Inputs,
+    /// The settings the report was made with, normalised ([`ReportSettings::normalised`]).
+    pub settings: ReportSettings,
+    /// Events over time, accounts, regions and event sources (after the filters).
+    pub overview: Overview,
+    /// What the evidence does not cover.
+    pub gaps: Gaps,
+    // filled by rules (the detections: `rules::Finding`)
+    pub findings: Vec<PendingItem>,
+    // filled by analysis::inventory (the merged table inventory)
+    pub tables: Vec<PendingItem>,
+    // filled by analysis::kms (key usage behind table encryption)
+    pub kms: PendingSection,
+    // filled by analysis::streams (streams and their consumers)
+    pub streams: PendingSection,
+    // filled by analysis::config_history (configuration items and their diffs)
+    pub config: PendingSection,
+    // filled by analysis::compliance (AWS Config's and ddb-lens's verdicts, the matrix)
+    pub compliance: PendingSection,
+    // filled by analysis::tags (tag coverage against the policy)
+    pub tags: PendingSection,
+}
+
+/// An item of a list section whose analysis is not merged yet. It has no values, so such a list
+/// is always empty (`[]`), and code over it (`match *item {}`) stops compiling when the real
+/// type replaces it: the compiler lists every place that must now render the real thing.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum PendingItem {}
+
+/// An object section whose analysis is not merged yet: `{}` in JSON.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PendingSection {}
+
+/// What made the report.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Generator {
+    /// "ddb-lens".
+    pub name: String,
+    /// The ddb-lens version, e.g. "0.1.0".
+    pub version: String,
+}
+
+/// The time the report speaks as of: a setting, else the newest time in the evidence. Never
+/// the clock, so a report can be made again byte for byte.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReportTime {
+    /// Milliseconds since the epoch (UTC); `None` when not set and no evidence has a time.
+    pub time_ms: Option<i64>,
+    pub source: ReportTimeSource,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ReportTimeSource {
+    /// `settings.report_time_ms`.
+    Setting,
+    /// The latest event time in the model or latest `time_last` of any input file.
+    NewestEvidence,
+    /// Neither: no setting and no evidence with a time.
+    None,
+}
+
+/// The evidence manifest.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Inputs {
+    /// Every input file, in name order (then SHA-256, then size), whatever order it was loaded in.
+    pub files: Vec<FileReport>,
+    pub totals: Totals,
+}
+
+/// Why JSON could not be read back as a report.
+#[derive(Debug, thiserror::Error)]
+pub enum ReportError {
+    /// Not JSON, or JSON without a `schema` string: not a ddb-lens report.
+    #[error("not a ddb-lens report: {0}")]
+    NotAReport(serde_json::Error),
+    /// A report of another schema version.
+    #[error("report schema {found:?} is not supported by this version (reads {SCHEMA:?})")]
+    UnsupportedSchema { found: String },
+    /// The right schema, but a field is missing or of the wrong type.
+    #[error("invalid ddb-lens report: {0}")]
+    Invalid(serde_json::Error),
+}
+
+/// The report of `model`, whose files are described by `reports`, under `settings`.
+///
+/// Deterministic: the same model, file reports and settings give the same report. File order
+/// does not matter for the manifest (sorted by name) nor for the overview (counts sorted by
+/// count then name); it matters only for which copy of a duplicated event counts, which the
+/// per-file `events_added` and `duplicates` show (commit files in name order, as the CLI does,
+/// for byte-identical reports when files share events).
+pub fn build(model: &Model, reports: &[FileReport], settings: &ReportSettings) -> Report {
+    let settings = settings.normalised();
+    let mut files = reports.to_vec();
+    files.sort_by(|a, b| {
+        a.name
+            .cmp(&b.name)
+            .then_with(|| a.sha256.cmp(&b.sha256))
+            .then_with(|| a.size_bytes.cmp(&b.size_bytes))
+    });
+    let totals = Totals::of(&files);
+    let filter = settings.filters.compile(model);
+    let overview = overview_where(model, totals.duplicates_dropped, |e| filter.admits(e));
+    let gaps = gaps::compute(model, &files, &filter);
+    let report_time = report_time(model, &files, settings.report_time_ms);
+    let mut report = Report {
+        schema: SCHEMA.to_string(),
+        generator: Generator {
+            name: "ddb-lens".to_string(),
+            version: env!("CARGO_PKG_VERSION").to_string(),
+        },
+        fingerprint_sha256: String::new(),
+        report_time,
+        inputs: Inputs { files, totals },
+        settings,
+        overview,
+        gaps,
+        findings: Vec::new(),
+        tables: Vec::new(),
+        kms: PendingSection::default(),
+        streams: PendingSection::default(),
+        config: PendingSection::default(),
+        compliance: PendingSection::default(),
+        tags: PendingSection::default(),
+    };
+    report.fingerprint_sha256 = fingerprint(&report);
+    report
+}
+
+fn report_time(model: &Model, files: &[FileReport], setting: Option<i64>) -> ReportTime {
+    if let Some(time_ms) = setting {
+        return ReportTime {
+            time_ms: Some(time_ms),
+            source: ReportTimeSource::Setting,
+        };
+    }
+    let newest_event = model.events_unsorted.iter().map(|e| e.time_ms).max();
+    let newest_file = files
+        .iter()
+        .filter_map(|f| f.time_last.as_deref().and_then(parse_iso_ms))
+        .max();
+    match newest_event.max(newest_file) {
+        Some(time_ms) => ReportTime {
+            time_ms: Some(time_ms),
+            source: ReportTimeSource::NewestEvidence,
+        },
+        None => ReportTime {
+            time_ms: None,
+            source: ReportTimeSource::None,
+        },
+    }
+}
+
+/// SHA-256 of `bytes` as lowercase hex: what the manifest records for each input file.
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    hex(&Sha256::digest(bytes))
+}
+
+fn hex(bytes: &[u8]) -> String {
+    const DIGITS: &[u8; 16] = b"0123456789abcdef";
+    let mut out = String::with_capacity(bytes.len() * 2);
+    for &b in bytes {
+        out.push(char::from(DIGITS[usize::from(b >> 4)]));
+        out.push(char::from(DIGITS[usize::from(b & 15)]));
+    }
+    out
+}
+
+/// The report's fingerprint: SHA-256 (hex) of its compact JSON with `fingerprint_sha256`
+/// empty. Keys are in struct order and maps sorted, so the JSON, and the hash, is canonical.
+pub fn fingerprint(report: &Report) -> String {
+    let mut unsigned = report.clone();
+    unsigned.fingerprint_sha256.clear();
+    sha256_hex(compact_json(&unsigned).as_bytes())
+}
+
+/// Whether `report`'s fingerprint matches its content (e.g. a re-opened JSON report not edited).
+pub fn verify_fingerprint(report: &Report) -> bool {
+    fingerprint(report) == report.fingerprint_sha256
+}
+
+/// The report as pretty JSON (two-space indent, keys in struct order, maps sorted, a final
+/// newline): byte-identical for the same report.
+pub fn to_json(report: &Report) -> String {
+    match serde_json::to_string_pretty(report) {
+        Ok(mut text) => {
+            text.push('\n');
+            text
+        }
+        // Unreachable: every map in a report has string keys and serde_json writes non-finite
+        // floats as null. Still an honest document if it ever happened.
+        Err(err) => format!("{{\"error\":{:?}}}\n", err.to_string()),
+    }
+}
+
+fn compact_json(report: &Report) -> String {
+    serde_json::to_string(report).unwrap_or_default()
+}
+
+/// Reads a JSON report back (the page's "open a report"), refusing other schema versions.
+pub fn from_json(text: &str) -> Result<Report, ReportError> {
+    #[derive(Deserialize)]
+    struct Head {
+        schema: String,
+    }
+    let head: Head = serde_json::from_str(text).map_err(ReportError::NotAReport)?;
+    if head.schema != SCHEMA {
+        return Err(ReportError::UnsupportedSchema { found: head.schema });
+    }
+    serde_json::from_str(text).map_err(ReportError::Invalid)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sha256_of_known_vectors() {
+        assert_eq!(
+            sha256_hex(b""),
+            "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
+        );
+        assert_eq!(
+            sha256_hex(b"abc"),
+            "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
+        );
+    }
+
+    #[test]
+    fn empty_report_reads_back_and_verifies() {
+        let report = build(&Model::default(), &[], &ReportSettings::default());
+        assert_eq!(report.report_time.source, ReportTimeSource::None);
+        let json = to_json(&report);
+        assert!(json.contains("\"findings\": []"), "{json}");
+        assert!(json.contains("\"kms\": {}"), "{json}");
+        let back = from_json(&json).unwrap();
+        assert_eq!(back, report);
+        assert!(verify_fingerprint(&back));
+        let mut edited = back;
+        edited.overview.events = 1;
+        assert!(!verify_fingerprint(&edited));
+    }
+
+    #[test]
+    fn other_schemas_and_non_reports_are_refused() {
+        let report = build(&Model::default(), &[], &ReportSettings::default());
+        let json = to_json(&report).replace(SCHEMA, "ddb-lens-report/99");
+        assert!(matches!(
+            from_json(&json),
+            Err(ReportError::UnsupportedSchema { found }) if found == "ddb-lens-report/99"
+        ));
+        assert!(matches!(
+            from_json("{\"Records\":[]}"),
+            Err(ReportError::NotAReport(_))
+        ));
+        assert!(matches!(
+            from_json(&format!("{{\"schema\":\"{SCHEMA}\"}}")),
+            Err(ReportError::Invalid(_))
+        ));
+    }
+
+    #[test]
+    fn pending_sections_hold_nothing() {
+        assert!(serde_json::from_str::<Vec<PendingItem>>("[1]").is_err());
+        assert_eq!(
+            serde_json::to_string(&PendingSection::default()).unwrap(),
+            "{}"
+        );
+    }
+}

@@ -1,0 +1,128 @@
+//! The settings a report is made with. They are written into the report, so a report says how
+//! it was made and can be made again from its own JSON (`ddb-lens report --settings`).
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+pub use crate::analysis::tags::TagPolicy;
+use crate::model::{Event, Model, Sym};
+
+/// Everything besides the input files that decides a report's content.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct ReportSettings {
+    /// The time the report speaks as of, ms since the epoch (UTC). `None`: the newest time in
+    /// the evidence, never the clock (see [`super::ReportTime`]).
+    pub report_time_ms: Option<i64>,
+    /// The tag policy the tags section and the required-tags check measure against (the tag
+    /// analysis' own, versioned type: `{"version":1,"keys":[...]}`).
+    pub tag_policy: TagPolicy,
+    /// Per-rule parameters.
+    pub rules: RuleSettings,
+    /// Which events the report reads.
+    pub filters: Filters,
+}
+
+impl ReportSettings {
+    /// The same settings with lists that are sets sorted and de-duplicated, so settings that
+    /// mean the same give the same report.
+    pub fn normalised(&self) -> ReportSettings {
+        let mut settings = self.clone();
+        for list in [
+            &mut settings.filters.accounts,
+            &mut settings.filters.regions,
+        ] {
+            list.sort();
+            list.dedup();
+        }
+        settings
+    }
+}
+
+/// Rule parameters: rule id → that rule's parameters (e.g. `dynamodb-table-encrypted-kms` →
+/// `{"kmsKeyArns": [...]}`). A placeholder shape until the rules land: the rules module may
+/// replace it by a typed struct. `BTreeMap` and serde_json's sorted maps keep the JSON stable.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct RuleSettings(pub BTreeMap<String, serde_json::Value>);
+
+/// Which events the report reads. Empty lists and `None` bounds admit everything. Applied to
+/// the overview and the gaps; each later section says whether it applies them.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Filters {
+    /// Events at or after this time (ms since the epoch, UTC).
+    pub time_from_ms: Option<i64>,
+    /// Events before this time (exclusive).
+    pub time_to_ms: Option<i64>,
+    /// Only these accounts (recipient account ids); empty: all.
+    pub accounts: Vec<String>,
+    /// Only these regions; empty: all.
+    pub regions: Vec<String>,
+}
+
+impl Filters {
+    /// Whether these filters admit every event.
+    pub fn is_empty(&self) -> bool {
+        *self == Filters::default()
+    }
+
+    /// The filters resolved against `model`'s symbols, to test events without string compares.
+    pub fn compile(&self, model: &Model) -> EventFilter {
+        // An account the model never saw matches no event: looking it up gives no symbol, and
+        // an empty allow-list that was not empty before must still admit nothing.
+        let syms = |names: &[String]| -> Option<Vec<Sym>> {
+            if names.is_empty() {
+                return None;
+            }
+            let mut syms: Vec<Sym> = names
+                .iter()
+                .filter_map(|n| model.strings.lookup(n))
+                .collect();
+            syms.sort();
+            Some(syms)
+        };
+        EventFilter {
+            from_ms: self.time_from_ms.unwrap_or(i64::MIN),
+            to_ms: self.time_to_ms.unwrap_or(i64::MAX),
+            accounts: syms(&self.accounts),
+            regions: syms(&self.regions),
+            account_names: self.accounts.clone(),
+            region_names: self.regions.clone(),
+        }
+    }
+}
+
+/// [`Filters`] compiled for one model.
+#[derive(Debug, Clone)]
+pub struct EventFilter {
+    from_ms: i64,
+    to_ms: i64,
+    accounts: Option<Vec<Sym>>,
+    regions: Option<Vec<Sym>>,
+    account_names: Vec<String>,
+    region_names: Vec<String>,
+}
+
+impl EventFilter {
+    /// Whether the filters admit `event`.
+    pub fn admits(&self, event: &Event) -> bool {
+        let in_time = event.time_ms >= self.from_ms && event.time_ms < self.to_ms;
+        let listed = |allowed: &Option<Vec<Sym>>, sym: Sym| {
+            allowed
+                .as_ref()
+                .is_none_or(|syms| syms.binary_search(&sym).is_ok())
+        };
+        in_time && listed(&self.accounts, event.account) && listed(&self.regions, event.region)
+    }
+
+    /// Whether an account and region named by evidence other than events are within the
+    /// filters (an empty `region` is "any region").
+    pub fn admits_scope(&self, account: &str, region: &str) -> bool {
+        let listed = |names: &[String], name: &str| {
+            names.is_empty() || name.is_empty() || names.iter().any(|n| n == name)
+        };
+        listed(&self.account_names, account) && listed(&self.region_names, region)
+    }
+}
