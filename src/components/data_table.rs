@@ -221,7 +221,9 @@ pub fn DataTable(
                     {move || {
                         let matching = visible.with(Vec::len);
                         let total = total();
-                        if matching == total {
+                        if matching == total && total == 1 {
+                            "1 row".to_string()
+                        } else if matching == total {
                             format!("{} rows", ddb_lens_core::ingest::thousands(total as u64))
                         } else {
                             format!(
@@ -307,7 +309,7 @@ pub fn DataTable(
             <Show when=move || { visible.with(Vec::len) > shown.get() }>
                 <button
                     type="button"
-                    class="show-more"
+                    class="button show-more"
                     on:click=move |_| shown.update(|n| *n += page_size)
                 >
                     {move || {

@@ -5,10 +5,12 @@
 
 pub mod activity;
 pub mod load;
+pub mod report;
 pub mod tags;
 
 pub use activity::ActivityPage;
 pub use load::LoadPage;
+pub use report::ReportPage;
 
 use leptos::prelude::*;
 
@@ -31,6 +33,11 @@ pub const ROUTES: &[Route] = &[
         path: "activity",
         label: "Activity",
         view: || view! { <ActivityPage /> }.into_any(),
+    },
+    Route {
+        path: "report",
+        label: "Report",
+        view: || view! { <ReportPage /> }.into_any(),
     },
 ];
 
