@@ -27,8 +27,8 @@ use ddb_lens_core::analysis::activity::{
 use ddb_lens_core::charts::activity::activity_svg;
 use ddb_lens_core::ingest::record::record_json;
 use ddb_lens_core::ingest::{parse_file, ParsedFile};
-use ddb_lens_core::{overview, timeline_svg, FileReport, Limits, Loader};
 use ddb_lens_core::report::{self, ReportSettings};
+use ddb_lens_core::{overview, timeline_svg, FileReport, Limits, Loader};
 use js_sys::{Function, Promise, Uint8Array};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
@@ -36,7 +36,7 @@ use wasm_bindgen_futures::{spawn_local, JsFuture};
 use web_sys::{DedicatedWorkerGlobalScope, MessageChannel, MessageEvent, WorkerGlobalScope};
 
 use crate::parse_pool::{Assigned, ParsePool};
-use crate::protocol::{ReportMessage, Activity, Command, Done, Event, Progress, Summaries};
+use crate::protocol::{Activity, Command, Done, Event, Progress, ReportMessage, Summaries};
 
 /// Size of the timeline chart the worker draws, in CSS pixels (the page scales it to fit).
 pub const TIMELINE_WIDTH_PX: u32 = 900;
@@ -309,6 +309,37 @@ impl IngestWorker {
                 record_index,
             } => {
                 spawn_local(Self::answer_record(this.clone(), id, file, record_index));
+                return;
+            }
+            Command::Evidence {
+                id,
+                file_name,
+                record_index,
+            } => {
+                let file = this
+                    .loader
+                    .borrow()
+                    .model()
+                    .files
+                    .iter()
+                    .position(|name| *name == file_name);
+                match file {
+                    Some(file) => spawn_local(Self::answer_record(
+                        this.clone(),
+                        id,
+                        file as u32,
+                        record_index,
+                    )),
+                    None => post(
+                        &this.scope,
+                        &Event::Record {
+                            id,
+                            result: Err(format!(
+                                "{file_name} is not loaded in this tab: load the exports to see the event"
+                            )),
+                        },
+                    ),
+                }
                 return;
             }
             Command::Settings(settings) => {

@@ -14,6 +14,7 @@
 //!                {type:"record", id, file, record_index}
 //!                {type:"summaries", id}
 //!                {type:"settings", settings:"<ReportSettings JSON>"}
+//!                {type:"evidence", id, file_name, record_index}   (answered by a `record`)
 //! worker → page  {type:"ready"}
 //!                {type:"files", reports:"[<FileReport JSON>, …]"}   (a batch, at most every 50 ms)
 //!                {type:"progress", files_done, files_total, bytes_done, bytes_total, totals:"<Totals JSON>"}
@@ -104,6 +105,13 @@ pub enum Command {
     },
     /// The per-table and per-principal summaries of everything loaded.
     Summaries { id: u64 },
+    /// One event's full JSON by its file's name, as a report's evidence names it; answered by
+    /// a `Record` event with the same id.
+    Evidence {
+        id: u64,
+        file_name: String,
+        record_index: u32,
+    },
     /// The report's settings (tag policy, rule and check parameters): the report is rebuilt
     /// with them and sent again.
     Settings(Box<ReportSettings>),
@@ -250,6 +258,17 @@ impl Command {
                 set_number(&message, "id", *id as f64);
                 message.into()
             }
+            Command::Evidence {
+                id,
+                file_name,
+                record_index,
+            } => {
+                let message = message("evidence");
+                set_number(&message, "id", *id as f64);
+                set(&message, "file_name", &JsValue::from_str(file_name));
+                set_number(&message, "record_index", f64::from(*record_index));
+                message.into()
+            }
             Command::Settings(settings) => {
                 let message = message("settings");
                 set(&message, "settings", &json(settings));
@@ -302,6 +321,11 @@ impl Command {
             }),
             "summaries" => Ok(Command::Summaries {
                 id: count(value, "id")?,
+            }),
+            "evidence" => Ok(Command::Evidence {
+                id: count(value, "id")?,
+                file_name: string(value, "file_name")?,
+                record_index: small(value, "record_index")?,
             }),
             "settings" => Ok(Command::Settings(Box::new(from_json(value, "settings")?))),
             other => Err(ProtocolError::UnknownType(other.to_string())),

@@ -86,6 +86,13 @@ pub struct ShownReport {
     pub hashes_total: u64,
 }
 
+/// An evidence event on show: its label, and its JSON (or why it cannot be read) once read.
+pub type EvidenceShown = (String, Option<Result<String, String>>);
+
+/// Record requests for evidence use ids from here up, so their answers are told apart from
+/// the activity view's (which count up from 1).
+const EVIDENCE_IDS: u64 = 1 << 48;
+
 /// Where the tag policy is kept between visits.
 pub const TAG_POLICY_STORAGE_KEY: &str = "ddb-lens.tag-policy";
 
@@ -112,6 +119,9 @@ pub struct Session {
     pub report_error: RwSignal<Option<String>>,
     /// The tag policy in force (kept in localStorage), part of the report's settings.
     pub tag_policy: RwSignal<TagPolicy>,
+    /// The evidence event on show in the findings view: its label and its JSON or why not.
+    pub evidence: RwSignal<Option<EvidenceShown>>,
+    evidence_id: StoredValue<u64>,
     pending: StoredValue<Vec<FileReport>>,
     /// Set by Cancel: the chunks of the load not sent yet stay unsent.
     stop_sending: StoredValue<bool>,
@@ -145,6 +155,8 @@ impl Session {
             report: RwSignal::new(None),
             report_error: RwSignal::new(None),
             tag_policy: RwSignal::new(stored_tag_policy()),
+            evidence: RwSignal::new(None),
+            evidence_id: StoredValue::new(EVIDENCE_IDS),
             pending: StoredValue::new(Vec::new()),
             stop_sending: StoredValue::new(false),
             last_flush_ms: StoredValue::new(f64::NEG_INFINITY),
@@ -183,14 +195,30 @@ impl Session {
         self.send(&Command::Settings(Box::new(self.settings())));
     }
 
+    /// Asks for one evidence event's JSON (a finding's), shown in `evidence` when it comes.
+    pub fn show_evidence(self, label: String, file_name: String, record_index: u32) {
+        let id = self.evidence_id.get_value() + 1;
+        self.evidence_id.set_value(id);
+        self.evidence.set(Some((label, None)));
+        self.send(&Command::Evidence {
+            id,
+            file_name,
+            record_index,
+        });
+    }
+
     /// Shows a report saved earlier (its JSON export), without the exports it was made from.
     pub fn open_report(self, file_name: String, text: &str) {
         match report::from_json(text) {
             Ok(opened) => {
                 self.report_error.set(None);
                 self.report.set(Some(ShownReport {
-                    hashes_done: opened.inputs.files.iter().filter(|f| f.sha256.is_some()).count()
-                        as u64,
+                    hashes_done: opened
+                        .inputs
+                        .files
+                        .iter()
+                        .filter(|f| f.sha256.is_some())
+                        .count() as u64,
                     hashes_total: opened.inputs.files.len() as u64,
                     report: Arc::new(opened),
                     origin: ReportOrigin::Reopened { file_name },
@@ -327,6 +355,15 @@ impl Session {
                 total,
                 rows,
             }) => self.activity.on_rows(id, offset, total, rows),
+            Ok(Event::Record { id, result }) if id >= EVIDENCE_IDS => {
+                if id == self.evidence_id.get_value() {
+                    self.evidence.update(|shown| {
+                        if let Some((_, answer)) = shown {
+                            *answer = Some(result);
+                        }
+                    });
+                }
+            }
             Ok(Event::Record { id, result }) => self.activity.on_record(id, result),
             Ok(Event::Summaries(summaries)) => self.activity.on_summaries(*summaries),
             Ok(Event::Report(message)) => match report::from_json(&message.json) {
@@ -337,7 +374,9 @@ impl Session {
                     hashes_total: message.hashes_total,
                 })),
                 // Both sides are one build: a report that does not read back is a bug.
-                Err(err) => self.fail(WorkerError::Failed(format!("the report could not be read: {err}"))),
+                Err(err) => self.fail(WorkerError::Failed(format!(
+                    "the report could not be read: {err}"
+                ))),
             },
             Ok(Event::Failed(message)) => self.fail(WorkerError::Failed(message)),
             Err(err) => self.fail(err),

@@ -314,11 +314,15 @@ pub fn DataTable(
                 >
                     {move || {
                         let rest = visible.with(Vec::len).saturating_sub(shown.get());
-                        format!(
-                            "Show {} more of {}",
-                            rest.min(page_size),
-                            ddb_lens_core::ingest::thousands(rest as u64)
-                        )
+                        if rest <= page_size {
+                            format!("Show the last {}", ddb_lens_core::ingest::thousands(rest as u64))
+                        } else {
+                            format!(
+                                "Show {} more ({} not shown)",
+                                page_size,
+                                ddb_lens_core::ingest::thousands(rest as u64)
+                            )
+                        }
                     }}
                 </button>
             </Show>
