@@ -27,6 +27,7 @@ use ddb_lens_core::analysis::activity::{
 use ddb_lens_core::charts::activity::activity_svg;
 use ddb_lens_core::ingest::record::record_json;
 use ddb_lens_core::ingest::{parse_file, ParsedFile};
+use ddb_lens_core::report::{self, ReportSettings};
 use ddb_lens_core::{overview, timeline_svg, FileReport, Limits, Loader};
 use js_sys::{Function, Promise, Uint8Array};
 use wasm_bindgen::prelude::*;
@@ -35,7 +36,7 @@ use wasm_bindgen_futures::{spawn_local, JsFuture};
 use web_sys::{DedicatedWorkerGlobalScope, MessageChannel, MessageEvent, WorkerGlobalScope};
 
 use crate::parse_pool::{Assigned, ParsePool};
-use crate::protocol::{Activity, Command, Done, Event, Progress, Summaries};
+use crate::protocol::{Activity, Command, Done, Event, Progress, ReportMessage, Summaries};
 
 /// Size of the timeline chart the worker draws, in CSS pixels (the page scales it to fit).
 pub const TIMELINE_WIDTH_PX: u32 = 900;
@@ -120,6 +121,15 @@ struct IngestWorker {
     /// Queries wait one task so a burst of them is answered once. Not `yielder`: a load may be
     /// waiting on that one.
     query_yielder: Yielder,
+    /// The settings reports are built with (the page sends them at start and on each edit).
+    settings: RefCell<ReportSettings>,
+    /// Where each file of `Loader::reports` can be read again, failed files included: the
+    /// evidence manifest hashes every input.
+    report_sources: RefCell<Vec<Option<FileSource>>>,
+    /// Bumped by every load and clear, so background hashing of an older load stops.
+    generation: Cell<u64>,
+    /// Background hashing yields here between files.
+    hash_yielder: Yielder,
 }
 
 /// The activity index and what the last query found, for paging through it.
@@ -222,6 +232,10 @@ impl IngestWorker {
             pending_summaries: RefCell::default(),
             query_scheduled: Cell::new(false),
             query_yielder: Yielder::new()?,
+            settings: RefCell::default(),
+            report_sources: RefCell::default(),
+            generation: Cell::new(0),
+            hash_yielder: Yielder::new()?,
             pool: ParsePool::start({
                 let wake = wake.clone();
                 Rc::new(move || wake.wake())
@@ -297,6 +311,45 @@ impl IngestWorker {
                 spawn_local(Self::answer_record(this.clone(), id, file, record_index));
                 return;
             }
+            Command::Evidence {
+                id,
+                file_name,
+                record_index,
+            } => {
+                let file = this
+                    .loader
+                    .borrow()
+                    .model()
+                    .files
+                    .iter()
+                    .position(|name| *name == file_name);
+                match file {
+                    Some(file) => spawn_local(Self::answer_record(
+                        this.clone(),
+                        id,
+                        file as u32,
+                        record_index,
+                    )),
+                    None => post(
+                        &this.scope,
+                        &Event::Record {
+                            id,
+                            result: Err(format!(
+                                "{file_name} is not loaded in this tab: load the exports to see the event"
+                            )),
+                        },
+                    ),
+                }
+                return;
+            }
+            Command::Settings(settings) => {
+                *this.settings.borrow_mut() = *settings;
+                // A load in progress builds its report when it ends.
+                if !this.running.get() && !this.loader.borrow().reports().is_empty() {
+                    this.post_report();
+                }
+                return;
+            }
             Command::Summaries { id } => {
                 // After any query waiting: the view's count and list matter first.
                 *this.pending_summaries.borrow_mut() = Some(id);
@@ -324,7 +377,11 @@ impl IngestWorker {
                 break;
             };
             match task {
-                Task::Load(job) => this.load(&job, received_ms).await,
+                Task::Load(job) => {
+                    this.generation.set(this.generation.get() + 1);
+                    this.load(&job, received_ms).await;
+                    Self::after_load(&this);
+                }
                 Task::Sample => {
                     let files = ddb_lens_gen::sample_files();
                     let job = Job::new(files.len() as u64, this.wake.clone());
@@ -336,11 +393,15 @@ impl IngestWorker {
                             bytes: Rc::new(bytes),
                         });
                     }
+                    this.generation.set(this.generation.get() + 1);
                     this.load(&job, received_ms).await;
+                    Self::after_load(&this);
                 }
                 Task::Clear => {
+                    this.generation.set(this.generation.get() + 1);
                     this.loader.borrow_mut().clear();
                     this.sources.borrow_mut().clear();
+                    this.report_sources.borrow_mut().clear();
                     *this.activity.borrow_mut() = None;
                     this.post_done(false, 0, received_ms);
                 }
@@ -388,6 +449,7 @@ impl IngestWorker {
                 let size_bytes = parsed.report.size_bytes;
                 let files_before = self.loader.borrow().model().files.len();
                 let report = self.loader.borrow_mut().commit(parsed);
+                self.report_sources.borrow_mut().push(handle.clone());
                 // A file that added to `Model::files` keeps its source at the same index.
                 if self.loader.borrow().model().files.len() > files_before {
                     if let Some(handle) = handle {
@@ -608,6 +670,75 @@ impl IngestWorker {
                 principals,
             })),
         );
+    }
+
+    /// After a load: the report at once (its manifest says which hashes are still being
+    /// computed), then every file's SHA-256 in the background and the report again.
+    fn after_load(this: &Rc<Self>) {
+        this.post_report();
+        spawn_local(Self::hash_files(this.clone(), this.generation.get()));
+    }
+
+    /// Builds the report of everything loaded with the current settings and sends it.
+    fn post_report(&self) {
+        let loader = self.loader.borrow();
+        let made = report::build(loader.model(), loader.reports(), &self.settings.borrow());
+        let hashes_done = loader
+            .reports()
+            .iter()
+            .filter(|r| r.sha256.is_some())
+            .count() as u64;
+        post(
+            &self.scope,
+            &Event::Report(Box::new(ReportMessage {
+                json: report::to_json(&made),
+                hashes_done,
+                hashes_total: loader.reports().len() as u64,
+            })),
+        );
+    }
+
+    /// Reads every input file again and records its SHA-256 for the evidence manifest. Runs
+    /// after the load so it never slows it; yields between files so queries are answered; stops
+    /// when a newer load or a clear begins.
+    async fn hash_files(this: Rc<Self>, generation: u64) {
+        let total = this.report_sources.borrow().len();
+        let mut hashed_any = false;
+        for index in 0..total {
+            if this.generation.get() != generation {
+                return;
+            }
+            let done = this
+                .loader
+                .borrow()
+                .reports()
+                .get(index)
+                .is_none_or(|r| r.sha256.is_some());
+            if done {
+                continue;
+            }
+            let source = this.report_sources.borrow().get(index).cloned().flatten();
+            let hex = match source {
+                Some(FileSource::Bytes(bytes)) => Some(report::sha256_hex(&bytes)),
+                Some(FileSource::Blob(file)) => match JsFuture::from(file.array_buffer()).await {
+                    Ok(buffer) => Some(report::sha256_hex(&Uint8Array::new(&buffer).to_vec())),
+                    // Moved or deleted since it was loaded: the manifest says "not computed".
+                    Err(_) => None,
+                },
+                None => None,
+            };
+            if this.generation.get() != generation {
+                return;
+            }
+            if let Some(hex) = hex {
+                this.loader.borrow_mut().set_sha256(index, hex);
+                hashed_any = true;
+            }
+            this.hash_yielder.yield_now().await;
+        }
+        if hashed_any && this.generation.get() == generation {
+            this.post_report();
+        }
     }
 
     fn post_done(&self, cancelled: bool, files_not_loaded: u64, started_ms: f64) {

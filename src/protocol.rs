@@ -13,6 +13,8 @@
 //!                {type:"rows", id, filter:"<Filter JSON>", offset, limit}
 //!                {type:"record", id, file, record_index}
 //!                {type:"summaries", id}
+//!                {type:"settings", settings:"<ReportSettings JSON>"}
+//!                {type:"evidence", id, file_name, record_index}   (answered by a `record`)
 //! worker → page  {type:"ready"}
 //!                {type:"files", reports:"[<FileReport JSON>, …]"}   (a batch, at most every 50 ms)
 //!                {type:"progress", files_done, files_total, bytes_done, bytes_total, totals:"<Totals JSON>"}
@@ -21,6 +23,7 @@
 //!                {type:"rows", id, offset, total, rows:"[<ActivityRow JSON>, …]"}
 //!                {type:"record", id, json} | {type:"record", id, error}
 //!                {type:"summaries", id, tables:"[<TableSummary JSON>, …]", principals:"[<PrincipalSummary JSON>, …]"}
+//!                {type:"report", report:"<Report JSON>", hashes_done, hashes_total}
 //!                {type:"failed", message}   (the worker panicked and is about to stop)
 //! ```
 //!
@@ -38,6 +41,7 @@
 use ddb_lens_core::analysis::activity::{
     ActivityRow, ActivitySummary, Filter, PrincipalSummary, TableSummary,
 };
+use ddb_lens_core::report::ReportSettings;
 use ddb_lens_core::{FileReport, Overview, Totals};
 use js_sys::{Array, Object, Reflect};
 use serde::{de::DeserializeOwned, Serialize};
@@ -101,6 +105,16 @@ pub enum Command {
     },
     /// The per-table and per-principal summaries of everything loaded.
     Summaries { id: u64 },
+    /// One event's full JSON by its file's name, as a report's evidence names it; answered by
+    /// a `Record` event with the same id.
+    Evidence {
+        id: u64,
+        file_name: String,
+        record_index: u32,
+    },
+    /// The report's settings (tag policy, rule and check parameters): the report is rebuilt
+    /// with them and sent again.
+    Settings(Box<ReportSettings>),
 }
 
 /// How far the current load is.
@@ -125,6 +139,15 @@ pub struct Done {
     pub overview: Overview,
     /// The timeline chart; empty when no events are loaded.
     pub timeline_svg: String,
+}
+
+/// A report, as the JSON the core writes (the page reads it back with `report::from_json`, as
+/// it reads a saved report), and how many of the input files are hashed in it so far.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ReportMessage {
+    pub json: String,
+    pub hashes_done: u64,
+    pub hashes_total: u64,
 }
 
 /// What the worker tells the page.
@@ -155,6 +178,9 @@ pub enum Event {
     },
     /// The answer to a `Summaries`.
     Summaries(Box<Summaries>),
+    /// The report of everything loaded, after each load and each settings change, and again
+    /// as the files' SHA-256 hashes are computed in the background.
+    Report(Box<ReportMessage>),
     /// The worker hit a bug and stops; everything it had loaded is lost.
     Failed(String),
 }
@@ -232,6 +258,22 @@ impl Command {
                 set_number(&message, "id", *id as f64);
                 message.into()
             }
+            Command::Evidence {
+                id,
+                file_name,
+                record_index,
+            } => {
+                let message = message("evidence");
+                set_number(&message, "id", *id as f64);
+                set(&message, "file_name", &JsValue::from_str(file_name));
+                set_number(&message, "record_index", f64::from(*record_index));
+                message.into()
+            }
+            Command::Settings(settings) => {
+                let message = message("settings");
+                set(&message, "settings", &json(settings));
+                message.into()
+            }
         }
     }
 
@@ -280,6 +322,12 @@ impl Command {
             "summaries" => Ok(Command::Summaries {
                 id: count(value, "id")?,
             }),
+            "evidence" => Ok(Command::Evidence {
+                id: count(value, "id")?,
+                file_name: string(value, "file_name")?,
+                record_index: small(value, "record_index")?,
+            }),
+            "settings" => Ok(Command::Settings(Box::new(from_json(value, "settings")?))),
             other => Err(ProtocolError::UnknownType(other.to_string())),
         }
     }
@@ -342,6 +390,13 @@ impl Event {
                 set_number(&message, "id", summaries.id as f64);
                 set(&message, "tables", &json(&summaries.tables));
                 set(&message, "principals", &json(&summaries.principals));
+                message.into()
+            }
+            Event::Report(report) => {
+                let message = message("report");
+                set(&message, "report", &JsValue::from_str(&report.json));
+                set_number(&message, "hashes_done", report.hashes_done as f64);
+                set_number(&message, "hashes_total", report.hashes_total as f64);
                 message.into()
             }
             Event::Failed(text) => {
@@ -413,6 +468,11 @@ impl Event {
                 id: count(value, "id")?,
                 tables: from_json(value, "tables")?,
                 principals: from_json(value, "principals")?,
+            }))),
+            "report" => Ok(Event::Report(Box::new(ReportMessage {
+                json: string(value, "report")?,
+                hashes_done: count(value, "hashes_done")?,
+                hashes_total: count(value, "hashes_total")?,
             }))),
             "failed" => Ok(Event::Failed(string(value, "message")?)),
             other => Err(ProtocolError::UnknownType(other.to_string())),

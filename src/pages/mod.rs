@@ -4,11 +4,18 @@
 //! [`Route`]. Adding a view is one line in [`ROUTES`].
 
 pub mod activity;
+pub mod findings;
 pub mod load;
+pub mod report;
+pub mod tables;
 pub mod tags;
 
 pub use activity::ActivityPage;
+pub use findings::FindingsPage;
 pub use load::LoadPage;
+pub use report::ReportPage;
+pub use tables::TablesPage;
+pub use tags::TagsPage;
 
 use leptos::prelude::*;
 
@@ -31,6 +38,26 @@ pub const ROUTES: &[Route] = &[
         path: "activity",
         label: "Activity",
         view: || view! { <ActivityPage /> }.into_any(),
+    },
+    Route {
+        path: "findings",
+        label: "Findings",
+        view: || view! { <FindingsPage /> }.into_any(),
+    },
+    Route {
+        path: "tables",
+        label: "Tables",
+        view: || view! { <TablesPage /> }.into_any(),
+    },
+    Route {
+        path: "tags",
+        label: "Tags",
+        view: || view! { <TagsPage /> }.into_any(),
+    },
+    Route {
+        path: "report",
+        label: "Report",
+        view: || view! { <ReportPage /> }.into_any(),
     },
 ];
 
