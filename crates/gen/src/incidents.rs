@@ -203,7 +203,7 @@ pub(crate) fn prepare(p: &WorldParams, streams: &mut [Stream], accounts: &[Accou
         if let Some(ti) = pick {
             st.tables[ti].reserved = true;
             let who = actor(accounts, st.account, Role::Human, rng.next_u64());
-            push(&mut st.tables[ti], at(780), ChangeKind::Pitr(false), who);
+            push(&mut st.tables[ti], at(930), ChangeKind::Pitr(false), who);
         }
         let pick = ranked(st, |t| free(t) && t.initial.deletion_protection)
             .first()
@@ -214,7 +214,7 @@ pub(crate) fn prepare(p: &WorldParams, streams: &mut [Stream], accounts: &[Accou
             t.reserved = true;
             t.initial.deletion_protection = true;
             let who = actor(accounts, st.account, Role::Admin, rng.next_u64());
-            push(&mut st.tables[ti], at(820), ChangeKind::DeletionProtection(false), who);
+            push(&mut st.tables[ti], at(960), ChangeKind::DeletionProtection(false), who);
         }
     }
 
