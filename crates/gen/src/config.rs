@@ -25,10 +25,10 @@ pub(crate) fn capture_ms(seed: u64, t: &Table, ci: usize) -> i64 {
 }
 
 /// The item Config holds for a table from before the window (a table the window did not
-/// create): its capture time, up to twenty days before the window, and its status.
+/// create): its capture time, up to sixty days before the window, and its status.
 pub(crate) fn baseline(w: &World, t: &Table, ti: usize) -> (i64, &'static str) {
     let discovered = mix(w.seed ^ label(&t.name) ^ ti as u64) % 10 < 3;
-    let back = (mix(w.seed ^ label(&t.name)) % (20 * 24 * 60)) as i64 * MINUTE_MS;
+    let back = (mix(w.seed ^ label(&t.name)) % (60 * 24 * 60)) as i64 * MINUTE_MS;
     let capture = (w.start_ms - back).max(t.created_ms + MINUTE_MS);
     (
         capture,

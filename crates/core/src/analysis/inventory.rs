@@ -10,7 +10,8 @@
 //!   time: its own (a Config item's capture time...), else its collector manifest's
 //!   `collected_at`, else none. An observation with no time at all counts as the latest: CLI
 //!   outputs describe the state when they were taken, after anything Config had recorded.
-//!   Ties go to the file loaded later, then to the later record in it.
+//!   Ties go to the file whose name sorts later (whatever the load order), then to the later
+//!   record in it.
 //! * **Absence is evidence only from a complete listing.** A table missing from a
 //!   `list-protected-resources` or `describe-scalable-targets` output of its own account and
 //!   region (one not cut short) has no backup, or no auto scaling, by that listing.
@@ -133,8 +134,10 @@ struct Obs<'m> {
     arn: &'m str,
     facts: Cow<'m, TableFacts>,
     source: &'m Source,
-    /// (effective time, with unknown as latest; file; position in the model).
-    rank: (i64, u32, usize),
+    /// (effective time, with unknown as latest; file name; position in the model). The name,
+    /// not the load-order index, breaks ties, so the page (files in the order dropped) and the
+    /// CLI (in name order) merge alike; within a file, the later record wins.
+    rank: (i64, &'m str, usize),
     effective_ms: Option<i64>,
 }
 
@@ -314,7 +317,7 @@ impl<'m> Obs<'m> {
         arn: &'m str,
         facts: Cow<'m, TableFacts>,
         source: &'m Source,
-        collected: &CollectedAt,
+        collected: &CollectedAt<'m>,
         position: usize,
     ) -> Obs<'m> {
         let effective_ms = source.observed_at_ms.or_else(|| collected.of(source.file));
@@ -323,7 +326,11 @@ impl<'m> Obs<'m> {
             arn,
             facts,
             source,
-            rank: (effective_ms.unwrap_or(i64::MAX), source.file, position),
+            rank: (
+                effective_ms.unwrap_or(i64::MAX),
+                collected.name(source.file),
+                position,
+            ),
             effective_ms,
         }
     }
@@ -499,12 +506,13 @@ fn cloudtrail_tables(model: &Model) -> BTreeMap<Key, TrailCount> {
 
 /// When each file was collected, by the collector manifest whose folder holds it (the
 /// innermost one).
-struct CollectedAt {
+struct CollectedAt<'m> {
     by_file: Vec<Option<i64>>,
+    model: &'m Model,
 }
 
-impl CollectedAt {
-    fn new(model: &Model) -> CollectedAt {
+impl<'m> CollectedAt<'m> {
+    fn new(model: &'m Model) -> CollectedAt<'m> {
         let runs = &model.records.collector_runs;
         let by_file = model
             .files
@@ -517,11 +525,19 @@ impl CollectedAt {
                     .and_then(|run| run.collected_at_ms)
             })
             .collect();
-        CollectedAt { by_file }
+        CollectedAt { by_file, model }
     }
 
     fn of(&self, file: u32) -> Option<i64> {
         self.by_file.get(file as usize).copied().flatten()
+    }
+
+    /// The file's name ("" for an index the model does not have).
+    fn name(&self, file: u32) -> &'m str {
+        self.model
+            .files
+            .get(file as usize)
+            .map_or("", String::as_str)
     }
 }
 

@@ -752,8 +752,10 @@ pub fn table_from_arn(arn: &str) -> Option<&str> {
     (!name.is_empty()).then_some(name)
 }
 
-/// The de-duplication key of an eventID: a UUID's 128 bits, or a 128-bit hash of other text.
-fn event_id_key(text: &str) -> u128 {
+/// The de-duplication key of an eventID: a UUID's 128 bits (any letter case), or a 128-bit
+/// hash of other text. Public so an analysis holding an eventID as text (a Config item's
+/// `relatedEvents`) can find the event: see [`crate::Model::event_by_id`].
+pub fn event_id_key(text: &str) -> u128 {
     parse_uuid(text).unwrap_or_else(|| hash128(text.as_bytes(), 0x9E37_79B9_7F4A_7C15))
 }
 

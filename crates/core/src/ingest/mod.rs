@@ -45,6 +45,7 @@ mod exports;
 mod kms;
 mod lambda;
 pub mod layout;
+pub mod record;
 pub mod sniff;
 pub mod tables;
 mod tagging;
@@ -377,6 +378,10 @@ impl Loader {
                 if !self.seen_event_ids.insert(id) {
                     report.duplicates += 1;
                     continue;
+                }
+                if !event.detail.is_empty() {
+                    let index = self.model.events_unsorted.len() as u32;
+                    self.model.notable_event_ids.insert(id, index);
                 }
                 self.model
                     .events_unsorted

@@ -26,20 +26,27 @@
 //! give its CSV rows in [`csv`] if it has a file there.
 
 pub mod csv;
+pub mod findings;
 pub mod gaps;
 pub mod html;
 pub mod settings;
+pub mod tables;
+pub mod tags;
 
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
+use crate::analysis::inventory::inventory;
 use crate::analysis::overview::{overview_where, Overview};
 use crate::ingest::{FileReport, Totals};
 use crate::model::Model;
 use crate::time::parse_iso_ms;
 
+pub use findings::{Evidence, Finding, RuleInfo};
 pub use gaps::Gaps;
 pub use settings::{Filters, ReportSettings, RuleSettings, TagPolicy};
+pub use tables::TableEntry;
+pub use tags::TagsSection;
 
 /// The schema this build writes and reads. The number changes when a field is removed,
 /// renamed or changes meaning; adding a field does not change it (docs/report-schema.md).
@@ -62,10 +69,17 @@ pub struct Report {
     pub overview: Overview,
     /// What the evidence does not cover.
     pub gaps: Gaps,
-    // filled by rules (the detections: `rules::Finding`)
-    pub findings: Vec<PendingItem>,
-    // filled by analysis::inventory (the merged table inventory)
-    pub tables: Vec<PendingItem>,
+    /// What the detection rules found (within the filters), sorted by severity, rule id, first
+    /// seen, then tables, principals and resources.
+    pub findings: Vec<Finding>,
+    /// Every rule that ran, in catalogue order, with its metadata and how many findings it
+    /// gave: what a finding means, and the checks that found nothing.
+    pub rules: Vec<RuleInfo>,
+    /// The merged table inventory (within the filters' accounts and regions), sorted by
+    /// account, region and name.
+    pub tables: Vec<TableEntry>,
+    /// What the inventory could not merge, in sentences, sorted.
+    pub table_notes: Vec<String>,
     // filled by analysis::kms (key usage behind table encryption)
     pub kms: PendingSection,
     // filled by analysis::streams (streams and their consumers)
@@ -74,8 +88,8 @@ pub struct Report {
     pub config: PendingSection,
     // filled by analysis::compliance (AWS Config's and ddb-lens's verdicts, the matrix)
     pub compliance: PendingSection,
-    // filled by analysis::tags (tag coverage against the policy)
-    pub tags: PendingSection,
+    /// Tag coverage against `settings.tag_policy`, and the history of the required tags.
+    pub tags: TagsSection,
 }
 
 /// An item of a list section whose analysis is not merged yet. It has no values, so such a list
@@ -160,6 +174,10 @@ pub fn build(model: &Model, reports: &[FileReport], settings: &ReportSettings) -
     let overview = overview_where(model, totals.duplicates_dropped, |e| filter.admits(e));
     let gaps = gaps::compute(model, &files, &filter);
     let report_time = report_time(model, &files, settings.report_time_ms);
+    let (findings, rules) = findings::compute(model, &settings.rule_settings(), &filter);
+    let inventory = inventory(model);
+    let tags = tags::compute(model, &inventory, &settings.tag_policy, &filter);
+    let (tables, table_notes) = tables::compute(inventory, &filter);
     let mut report = Report {
         schema: SCHEMA.to_string(),
         generator: Generator {
@@ -172,13 +190,15 @@ pub fn build(model: &Model, reports: &[FileReport], settings: &ReportSettings) -
         settings,
         overview,
         gaps,
-        findings: Vec::new(),
-        tables: Vec::new(),
+        findings,
+        rules,
+        tables,
+        table_notes,
         kms: PendingSection::default(),
         streams: PendingSection::default(),
         config: PendingSection::default(),
         compliance: PendingSection::default(),
-        tags: PendingSection::default(),
+        tags,
     };
     report.fingerprint_sha256 = fingerprint(&report);
     report

@@ -15,7 +15,7 @@ use crate::config::{recorded_items, write_configuration, RecordedItem};
 use crate::incidents::REQUIRED_TAGS;
 use crate::json::Json;
 use crate::rng::label;
-use crate::time::{iso_cli, SECOND_MS};
+use crate::time::{iso_cli, DAY_MS, SECOND_MS};
 use crate::world::{Sse, Stream, Table, TableState, World};
 
 /// The rules every region has: (name, managed rule identifier, input parameters). The
@@ -276,13 +276,21 @@ fn compliance(j: &mut Json, failing: u64, evaluated: u64) {
     }
 }
 
+/// How long Config keeps configuration items here (the estate's retention configuration):
+/// an item older than this is gone from the history, unless it is the table's latest.
+const RETENTION_MS: i64 = 30 * DAY_MS;
+
 /// get-resource-config-history: the table's items, newest first (the API's default order),
-/// `configuration` and supplementary values as JSON text.
+/// `configuration` and supplementary values as JSON text. The retention period has removed
+/// the older items of some tables, whose history then starts with a change.
 fn resource_history(w: &World, st: &Stream, ti: usize, j: &mut Json) {
     let t = &st.tables[ti];
     let account = &w.accounts[st.account].id;
     let mut items = recorded_items(w, t, ti);
     items.reverse();
+    let kept_from = w.collected_ms() - RETENTION_MS;
+    let mut first = true;
+    items.retain(|i| std::mem::take(&mut first) || i.capture_ms >= kept_from);
     let mut text = Json::default();
     j.clear();
     j.obj();

@@ -17,6 +17,7 @@ mod gaps;
 mod generic;
 mod kms;
 mod manifest;
+mod markdown;
 mod streams;
 pub mod svg;
 mod tables;
@@ -343,7 +344,7 @@ impl Html {
     /// An SVG chart, inline, after [`svg::checked`] validated it; a note instead otherwise.
     pub fn svg(&mut self, svg: &str) {
         match svg::checked(svg) {
-            Ok(svg) => self.buf.push_str(svg),
+            Ok(svg) => svg::push_text_escaped(&mut self.buf, svg),
             Err(why) => self.para(&format!("Chart left out: {why}.")),
         }
     }
@@ -402,7 +403,7 @@ impl Html {
                 SortAs::Time => "time",
             };
             self.open("th", &[("scope", "col"), ("class", class)]);
-            self.text(column.title);
+            self.text(&column.title);
             self.raw("</th>");
         }
         self.raw("</tr></thead>\n<tbody>\n");
@@ -465,6 +466,63 @@ impl Html {
                 }
                 self.raw("</td>");
             }
+            Cell::Ranked { text, class, rank } => {
+                self.open("td", &[("class", class), ("data-sort", &rank.to_string())]);
+                self.text(text);
+                self.raw("</td>");
+            }
+            Cell::Sourced {
+                text,
+                class,
+                note,
+                footnote,
+            } => {
+                let mut attrs = vec![("class", *class), ("title", note.as_str())];
+                if class.is_empty() {
+                    attrs.remove(0);
+                }
+                if note.is_empty() {
+                    attrs.pop();
+                }
+                self.open("td", &attrs);
+                self.text(text);
+                if let Some((prefix, n)) = footnote {
+                    self.raw("<sup>");
+                    self.open("a", &[("href", &format!("#{prefix}{n}"))]);
+                    self.text(&n.to_string());
+                    self.raw("</a></sup>");
+                }
+                self.raw("</td>");
+            }
+            Cell::Labelled(lines) => {
+                let sort = lines.first().map(|(_, v)| v.as_str()).unwrap_or("");
+                self.open("td", &[("data-sort", sort)]);
+                for (i, (label, value)) in lines.iter().enumerate() {
+                    if i > 0 {
+                        self.raw("<br>");
+                    }
+                    self.element("span", &[("class", "label")], label);
+                    self.raw(" ");
+                    self.element("code", &[], value);
+                }
+                self.raw("</td>");
+            }
+            Cell::Linked {
+                anchor,
+                text,
+                detail,
+            } => {
+                self.raw("<td>");
+                self.open("a", &[("href", &format!("#{anchor}"))]);
+                self.text(text);
+                self.raw("</a>");
+                if !detail.is_empty() {
+                    self.raw("<br><span class=\"detail\">");
+                    self.text(detail);
+                    self.raw("</span>");
+                }
+                self.raw("</td>");
+            }
             Cell::Lines(lines) => {
                 self.raw("<td>");
                 if !lines.is_empty() {
@@ -494,8 +552,27 @@ pub struct Table<'a> {
 
 /// A column heading and how its cells sort.
 pub struct Column {
-    pub title: &'static str,
+    /// Ours, or (a tag policy's key) from the user: escaped like any text.
+    pub title: Cow<'static, str>,
     pub sort: SortAs,
+}
+
+impl Column {
+    /// A text column whose heading is made at run time.
+    pub fn text_owned(title: String) -> Column {
+        Column {
+            title: Cow::Owned(title),
+            sort: SortAs::Text,
+        }
+    }
+
+    /// A count column whose heading is made at run time.
+    pub fn number_owned(title: String) -> Column {
+        Column {
+            title: Cow::Owned(title),
+            sort: SortAs::Number,
+        }
+    }
 }
 
 /// How a column sorts: by text, or by number (counts, aligned right; times, by their
@@ -510,7 +587,7 @@ pub enum SortAs {
 /// A text column.
 pub const fn text(title: &'static str) -> Column {
     Column {
-        title,
+        title: Cow::Borrowed(title),
         sort: SortAs::Text,
     }
 }
@@ -518,7 +595,7 @@ pub const fn text(title: &'static str) -> Column {
 /// A count column.
 pub const fn number(title: &'static str) -> Column {
     Column {
-        title,
+        title: Cow::Borrowed(title),
         sort: SortAs::Number,
     }
 }
@@ -526,7 +603,7 @@ pub const fn number(title: &'static str) -> Column {
 /// A time column (cells are [`Cell::Time`]).
 pub const fn time(title: &'static str) -> Column {
     Column {
-        title,
+        title: Cow::Borrowed(title),
         sort: SortAs::Time,
     }
 }
@@ -551,6 +628,29 @@ pub enum Cell {
     CodeLines(Vec<String>),
     /// A time range (ms), each end ISO 8601 UTC or "-", sorted by its start.
     TimeRange(Option<i64>, Option<i64>),
+    /// Text with a class, sorted by `rank` (a severity: most severe first).
+    Ranked {
+        text: String,
+        class: &'static str,
+        rank: u32,
+    },
+    /// A value with where it came from: `note` on hover, and a footnote mark linking to
+    /// `#{prefix}{n}` when given (print shows the mark, not the hover).
+    Sourced {
+        text: String,
+        class: &'static str,
+        note: String,
+        footnote: Option<(&'static str, usize)>,
+    },
+    /// Identifier lines in monospace, each after a label of ours ("by", "table"), sorted by
+    /// the first value.
+    Labelled(Vec<(&'static str, String)>),
+    /// A link within the document (to `#anchor`) with a line of detail under it.
+    Linked {
+        anchor: String,
+        text: String,
+        detail: String,
+    },
 }
 
 #[cfg(test)]

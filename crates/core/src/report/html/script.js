@@ -32,6 +32,10 @@
       });
     });
   });
+  // Folded rule docs print unfolded: a printed report has no way to open them.
+  window.addEventListener("beforeprint", function () {
+    each(document.querySelectorAll("details"), function (details) { details.open = true; });
+  });
   each(document.querySelectorAll("input.filter"), function (input) {
     var table = document.getElementById(input.getAttribute("data-table"));
     if (!table || !table.tBodies[0]) { return; }
