@@ -108,7 +108,11 @@ fn the_inventory_knows_every_field_of_the_sample_tables() {
     assert!(inv.notes.is_empty(), "{:?}", inv.notes);
     let existing: Vec<&TableRow> = inv.tables.iter().filter(|t| !t.is_deleted()).collect();
     let deleted = inv.tables.len() - existing.len();
-    assert!(existing.len() >= 35 && deleted >= 2, "{} / {deleted}", existing.len());
+    assert!(
+        existing.len() >= 35 && deleted >= 2,
+        "{} / {deleted}",
+        existing.len()
+    );
     for t in &existing {
         let known = known_fields(t);
         assert_eq!(known.len(), 16, "{}: only {known:?}", t.name);
@@ -125,7 +129,11 @@ fn the_inventory_knows_every_field_of_the_sample_tables() {
         .iter()
         .map(|t| t.encryption.as_ref().unwrap().value.kind)
         .collect();
-    assert_eq!(kinds.len(), 3, "owned, AWS managed and customer managed: {kinds:?}");
+    assert_eq!(
+        kinds.len(),
+        3,
+        "owned, AWS managed and customer managed: {kinds:?}"
+    );
     let with_policy = existing
         .iter()
         .filter(|t| t.resource_policy.is_some())
@@ -137,7 +145,10 @@ fn the_inventory_knows_every_field_of_the_sample_tables() {
         .iter()
         .filter(|e| e.message.contains("PolicyNotFoundException"))
         .count();
-    assert!(with_policy >= 3, "{with_policy} tables with a resource policy");
+    assert!(
+        with_policy >= 3,
+        "{with_policy} tables with a resource policy"
+    );
     assert_eq!(with_policy + policy_not_found, existing.len());
     // PITR on for most tables, off for some; a Kinesis destination and TTL on a few.
     let pitr_on = existing
@@ -145,12 +156,9 @@ fn the_inventory_knows_every_field_of_the_sample_tables() {
         .filter(|t| t.pitr.as_ref().unwrap().value)
         .count();
     assert!(pitr_on * 2 > existing.len() && pitr_on < existing.len());
-    assert!(existing.iter().any(|t| !t
-        .kinesis_destinations
-        .as_ref()
-        .unwrap()
-        .value
-        .is_empty()));
+    assert!(existing
+        .iter()
+        .any(|t| !t.kinesis_destinations.as_ref().unwrap().value.is_empty()));
     assert!(existing
         .iter()
         .any(|t| t.ttl.as_ref().unwrap().value.status == "ENABLED"));

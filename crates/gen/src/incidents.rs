@@ -19,8 +19,8 @@
 use crate::rng::{format_uuid, label, mix, Rng};
 use crate::time::DAY_MS;
 use crate::world::{
-    Account, Change, ChangeKind, Env, Grant, Kinesis, Lifecycle, Mapping, Role, Sse, Stream,
-    Table, Targets, World, WorldParams,
+    Account, Change, ChangeKind, Env, Grant, Kinesis, Lifecycle, Mapping, Role, Sse, Stream, Table,
+    Targets, World, WorldParams,
 };
 
 /// The keys the tag policy requires (ddb-lens's default policy, and the sample's
@@ -52,22 +52,16 @@ fn free(t: &Table) -> bool {
 
 /// Tables of `st` that pass `ok`, most popular first (ties by index).
 fn ranked(st: &Stream, ok: impl Fn(&Table) -> bool) -> Vec<usize> {
-    let mut v: Vec<usize> = (0..st.tables.len()).filter(|&i| ok(&st.tables[i])).collect();
+    let mut v: Vec<usize> = (0..st.tables.len())
+        .filter(|&i| ok(&st.tables[i]))
+        .collect();
     v.sort_by_key(|&i| (std::cmp::Reverse(st.tables[i].popularity), i));
     v
 }
 
-/// A principal of `role` in account `a` (any principal when it has none).
+/// A principal of `role` in account `a` who may make the change.
 fn actor(accounts: &[Account], a: usize, role: Role, pick: u64) -> (usize, usize) {
-    let of = accounts[a].of_role(role);
-    (
-        a,
-        if of.is_empty() {
-            0
-        } else {
-            of[(pick % of.len() as u64) as usize]
-        },
-    )
+    (a, accounts[a].changer(role, pick))
 }
 
 pub(crate) fn prepare(p: &WorldParams, streams: &mut [Stream], accounts: &[Account]) -> Targets {
@@ -114,7 +108,12 @@ pub(crate) fn prepare(p: &WorldParams, streams: &mut [Stream], accounts: &[Accou
         if delete && targets.delete_policy.is_none() {
             t.reserved = true;
             let who = actor(accounts, streams[si].account, Role::Admin, rng.next_u64());
-            push(&mut streams[si].tables[ti], at(700), ChangeKind::DeleteResourcePolicy, who);
+            push(
+                &mut streams[si].tables[ti],
+                at(700),
+                ChangeKind::DeleteResourcePolicy,
+                who,
+            );
             targets.delete_policy = Some((si, ti));
         }
     }
@@ -124,7 +123,9 @@ pub(crate) fn prepare(p: &WorldParams, streams: &mut [Stream], accounts: &[Accou
     {
         let si = other_account;
         let st = &mut streams[si];
-        let candidates = ranked(st, |t| free(t) && t.popularity > 0 && t.initial.policy.is_none());
+        let candidates = ranked(st, |t| {
+            free(t) && t.popularity > 0 && t.initial.policy.is_none()
+        });
         if let Some(&ti) = candidates
             .iter()
             .find(|&&i| st.tables[i].initial.sse != Sse::AwsManaged)
@@ -135,7 +136,12 @@ pub(crate) fn prepare(p: &WorldParams, streams: &mut [Stream], accounts: &[Accou
             }
             st.tables[ti].reserved = true;
             let who = actor(accounts, st.account, Role::Ci, rng.next_u64());
-            push(&mut st.tables[ti], at(300), ChangeKind::ResourcePolicy(Grant::Partner), who);
+            push(
+                &mut st.tables[ti],
+                at(300),
+                ChangeKind::ResourcePolicy(Grant::Partner),
+                who,
+            );
             targets.partner_policy = Some((si, ti));
         }
     }
@@ -162,7 +168,12 @@ pub(crate) fn prepare(p: &WorldParams, streams: &mut [Stream], accounts: &[Accou
         if let Some(&ti) = ranked(st, |t| free(t) && t.initial.ttl.is_none()).get(3) {
             st.tables[ti].reserved = true;
             let who = actor(accounts, st.account, Role::Ci, rng.next_u64());
-            push(&mut st.tables[ti], at(200), ChangeKind::Ttl("expiresAt"), who);
+            push(
+                &mut st.tables[ti],
+                at(200),
+                ChangeKind::Ttl("expiresAt"),
+                who,
+            );
             targets.ttl_on = Some((primary, ti));
         }
     }
@@ -208,13 +219,18 @@ pub(crate) fn prepare(p: &WorldParams, streams: &mut [Stream], accounts: &[Accou
         let pick = ranked(st, |t| free(t) && t.initial.deletion_protection)
             .first()
             .copied()
-            .or_else(|| ranked(st, |t| free(t)).last().copied());
+            .or_else(|| ranked(st, free).last().copied());
         if let Some(ti) = pick {
             let t = &mut st.tables[ti];
             t.reserved = true;
             t.initial.deletion_protection = true;
             let who = actor(accounts, st.account, Role::Admin, rng.next_u64());
-            push(&mut st.tables[ti], at(960), ChangeKind::DeletionProtection(false), who);
+            push(
+                &mut st.tables[ti],
+                at(960),
+                ChangeKind::DeletionProtection(false),
+                who,
+            );
         }
     }
 
@@ -260,9 +276,11 @@ pub(crate) fn prepare(p: &WorldParams, streams: &mut [Stream], accounts: &[Accou
             let idle = ranked(st, |t| free(t) && t.popularity == 0);
             let chosen = idle.first().copied().or_else(|| {
                 // No idle table: the least used goes quiet.
-                ranked(st, |t| free(t) && t.initial.policy.is_none() && t.initial.kinesis == Kinesis::None)
-                    .last()
-                    .copied()
+                ranked(st, |t| {
+                    free(t) && t.initial.policy.is_none() && t.initial.kinesis == Kinesis::None
+                })
+                .last()
+                .copied()
             });
             if let Some(ti) = chosen {
                 let t = &mut st.tables[ti];
@@ -369,7 +387,10 @@ fn cmk_target(
     if st.cmks.is_empty() {
         return None;
     }
-    let ti = *ranked(st, |t| free(t) && t.popularity > 0 && t.initial.policy.is_none()).first()?;
+    let ti = *ranked(st, |t| {
+        free(t) && t.popularity > 0 && t.initial.policy.is_none()
+    })
+    .first()?;
     st.tables[ti].initial.sse = Sse::Cmk(0);
     st.tables[ti].reserved = true;
     Some((si, 0))
@@ -397,7 +418,11 @@ fn restore_into(st: &mut Stream, target: usize, source: usize, from_backup: bool
     );
     let mut n = 2;
     while st.tables.iter().any(|t| t.name == name) {
-        name = format!("{}-{}-{n}", src.name, if from_backup { "copy" } else { "restored" });
+        name = format!(
+            "{}-{}-{n}",
+            src.name,
+            if from_backup { "copy" } else { "restored" }
+        );
         n += 1;
     }
     let (hash, range, gsis, entity) = (
@@ -452,7 +477,11 @@ fn drift_production_tags(streams: &mut [Stream], accounts: &[Account]) {
     };
     for wanted in PROD_DRIFT {
         let mut values: Vec<(usize, usize, String)> = Vec::new();
-        for (si, st) in streams.iter().enumerate().filter(|(_, s)| s.account == prod) {
+        for (si, st) in streams
+            .iter()
+            .enumerate()
+            .filter(|(_, s)| s.account == prod)
+        {
             for (ti, t) in st.tables.iter().enumerate() {
                 if t.lifecycle != Lifecycle::Stable {
                     continue;
@@ -503,8 +532,7 @@ pub(crate) fn finish(w: &mut World) {
             let modified = start - 1 - (h % room as u64) as i64;
             let is_off = matches!(w.targets.stream_off, Some((s, i, _)) if s == si && i == ti);
             // One trigger whose function keeps failing, on a busy stream that stays on.
-            let failing =
-                !failing_given && !is_off && (k >= 1 || st.stream_tables.len() == 1);
+            let failing = !failing_given && !is_off && (k >= 1 || st.stream_tables.len() == 1);
             failing_given |= failing;
             mappings.push(Mapping {
                 table: ti,

@@ -175,6 +175,11 @@ impl Generator {
         }
     }
 
+    /// The generator of [`sample_files`]: [`sample_config`] with the fast gzip level.
+    pub fn sample() -> Generator {
+        Generator::with_level(&sample_config(), Compression::fast())
+    }
+
     /// The tables that exist at the end of the window with their tags then, as
     /// [`tagged_tables`] gives them for this configuration.
     pub fn tagged_tables(&self) -> Vec<GeneratedTable> {
@@ -264,7 +269,7 @@ pub fn sample_config() -> GenConfig {
 /// Uses a fast gzip level so it stays well inside the page's time budget in wasm; the
 /// content is the same as at the default level.
 pub fn sample_files() -> Vec<(String, Vec<u8>)> {
-    let g = Generator::with_level(&sample_config(), Compression::fast());
+    let g = Generator::sample();
     let mut scratch = Scratch::default();
     (0..g.file_count())
         .map(|i| {

@@ -358,11 +358,7 @@ impl Table {
 
     /// The resource-based policy document a grant stands for, as text.
     pub(crate) fn policy_text(&self, grant: Grant, partner_account: &str) -> String {
-        let account = self
-            .arn
-            .split(':')
-            .nth(4)
-            .unwrap_or_default();
+        let account = self.arn.split(':').nth(4).unwrap_or_default();
         let (sid, principal, actions) = match grant {
             Grant::Partner => (
                 "PartnerAnalyticsRead",
@@ -451,6 +447,27 @@ pub(crate) struct Account {
 impl Account {
     pub(crate) fn of_role(&self, role: Role) -> &[usize] {
         &self.by_role[ROLES.iter().position(|r| *r == role).unwrap_or(0)]
+    }
+
+    /// A principal of `role` who may change things, drawn by `pick`: of the SSO roles, those
+    /// of the administrator and power user permission sets (not read-only ones); the
+    /// account's first principal when the role has none.
+    pub(crate) fn changer(&self, role: Role, pick: u64) -> usize {
+        let all = self.of_role(role);
+        let writers: Vec<usize> = all
+            .iter()
+            .copied()
+            .filter(|&i| {
+                let name = &self.principals[i].name;
+                !name.starts_with("AWSReservedSSO_")
+                    || name.contains("_AdministratorAccess_")
+                    || name.contains("_PowerUserAccess_")
+            })
+            .collect();
+        let from: &[usize] = if writers.is_empty() { all } else { &writers };
+        from.get((pick % from.len().max(1) as u64) as usize)
+            .copied()
+            .unwrap_or(0)
     }
 }
 
@@ -1423,8 +1440,8 @@ fn plan_changes(p: &WorldParams, streams: &mut [Stream], accounts: &mut [Account
                     Role::Suspicious,
                     Role::Root,
                 ][r.weighted(&[40, 38, 17, 3, 2])];
-                let c = acct.of_role(role);
-                (acct_i, if c.is_empty() { 0 } else { r.pick_one(c) })
+                // Only roles that may write make changes: not a read-only SSO session.
+                (acct_i, acct.changer(role, r.next_u64()))
             };
             match t.lifecycle {
                 Lifecycle::Created | Lifecycle::Deleted => {

@@ -70,13 +70,21 @@ fn events(files: &Files) -> Vec<Value> {
     files
         .keys()
         .filter(|p| p.starts_with("cloudtrail/"))
-        .flat_map(|p| json(files, p)["Records"].as_array().cloned().unwrap_or_default())
+        .flat_map(|p| {
+            json(files, p)["Records"]
+                .as_array()
+                .cloned()
+                .unwrap_or_default()
+        })
         .collect()
 }
 
 /// The region's existing tables, from list-tables.
 fn tables(files: &Files, scope: &(String, String)) -> Vec<String> {
-    let v = json(files, &format!("{}/{}/dynamodb/list-tables.json", scope.0, scope.1));
+    let v = json(
+        files,
+        &format!("{}/{}/dynamodb/list-tables.json", scope.0, scope.1),
+    );
     v["TableNames"]
         .as_array()
         .unwrap()
@@ -138,7 +146,10 @@ fn check_layout(files: &Files) {
             assert!(files.contains_key(&format!("{dir}/config/compliance-details/{name}.json")));
         }
         let names = tables(files, scope);
-        assert!(names.windows(2).all(|w| w[0] < w[1]), "ListTables is sorted");
+        assert!(
+            names.windows(2).all(|w| w[0] < w[1]),
+            "ListTables is sorted"
+        );
         for t in &names {
             let tdir = format!("{dir}/dynamodb/tables/{t}");
             for f in PER_TABLE {
@@ -147,16 +158,25 @@ fn check_layout(files: &Files) {
             assert!(files.contains_key(&format!("{dir}/config/resource-history/{t}.json")));
             let has_policy = files.contains_key(&format!("{tdir}/get-resource-policy.json"));
             let logged = no_policy.contains(&(scope.0.clone(), scope.1.clone(), t.clone()));
-            assert!(has_policy != logged, "{tdir}: a policy or a PolicyNotFound line");
+            assert!(
+                has_policy != logged,
+                "{tdir}: a policy or a PolicyNotFound line"
+            );
         }
         // Tables gone during the window have their Config history still.
-        for path in files.keys().filter(|p| p.starts_with(&format!("{dir}/config/resource-history/"))) {
+        for path in files
+            .keys()
+            .filter(|p| p.starts_with(&format!("{dir}/config/resource-history/")))
+        {
             let history = json(files, path);
             let items = history["configurationItems"].as_array().unwrap();
             let name = s(&items[0]["resourceName"]).to_string();
             assert!(path.ends_with(&format!("/{name}.json")));
             if !names.contains(&name) {
-                assert_eq!(items[0]["configurationItemStatus"], "ResourceDeleted", "{path}");
+                assert_eq!(
+                    items[0]["configurationItemStatus"], "ResourceDeleted",
+                    "{path}"
+                );
             }
         }
     }
@@ -169,7 +189,10 @@ fn check_outputs_agree_with_config(files: &Files) {
         let (account, region) = (&scope.0, &scope.1);
         let snapshot = files
             .keys()
-            .find(|p| p.contains(&format!("AWSLogs/{account}/Config/{region}/")) && p.contains("/ConfigSnapshot/"))
+            .find(|p| {
+                p.contains(&format!("AWSLogs/{account}/Config/{region}/"))
+                    && p.contains("/ConfigSnapshot/")
+            })
             .unwrap_or_else(|| panic!("no snapshot for {account}/{region}"));
         let snapshot = json(files, snapshot);
         let items: BTreeMap<String, &Value> = snapshot["configurationItems"]
@@ -186,10 +209,12 @@ fn check_outputs_agree_with_config(files: &Files) {
             let tdir = format!("{account}/{region}/dynamodb/tables/{name}");
             let t = json(files, &format!("{tdir}/describe-table.json"))["Table"].clone();
             assert_eq!(t["TableArn"], item["ARN"]);
-            assert_eq!(t["DeletionProtectionEnabled"], c["deletionProtectionEnabled"], "{name}");
             assert_eq!(
-                t["SSEDescription"]["KMSMasterKeyArn"],
-                c["sSEDescription"]["kMSMasterKeyArn"],
+                t["DeletionProtectionEnabled"], c["deletionProtectionEnabled"],
+                "{name}"
+            );
+            assert_eq!(
+                t["SSEDescription"]["KMSMasterKeyArn"], c["sSEDescription"]["kMSMasterKeyArn"],
                 "{name}"
             );
             assert_eq!(t["LatestStreamArn"], c["latestStreamArn"], "{name}");
@@ -206,12 +231,13 @@ fn check_outputs_agree_with_config(files: &Files) {
                     ["pointInTimeRecoveryDescription"]["pointInTimeRecoveryStatus"],
                 "{name}"
             );
-            let tags: BTreeMap<String, String> = json(files, &format!("{tdir}/list-tags-of-resource.json"))["Tags"]
-                .as_array()
-                .unwrap()
-                .iter()
-                .map(|t| (s(&t["Key"]).to_string(), s(&t["Value"]).to_string()))
-                .collect();
+            let tags: BTreeMap<String, String> =
+                json(files, &format!("{tdir}/list-tags-of-resource.json"))["Tags"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .map(|t| (s(&t["Key"]).to_string(), s(&t["Value"]).to_string()))
+                    .collect();
             let config_tags: BTreeMap<String, String> = item["tags"]
                 .as_object()
                 .unwrap()
@@ -219,10 +245,19 @@ fn check_outputs_agree_with_config(files: &Files) {
                 .map(|(k, v)| (k.clone(), s(v).to_string()))
                 .collect();
             assert_eq!(tags, config_tags, "{name}");
-            let history = json(files, &format!("{account}/{region}/config/resource-history/{name}.json"));
+            let history = json(
+                files,
+                &format!("{account}/{region}/config/resource-history/{name}.json"),
+            );
             let newest = &history["configurationItems"][0];
-            assert_eq!(newest["configurationStateId"].as_str().unwrap(), item["configurationStateId"].to_string());
-            assert_eq!(newest["configurationItemStatus"], item["configurationItemStatus"]);
+            assert_eq!(
+                newest["configurationStateId"].as_str().unwrap(),
+                item["configurationStateId"].to_string()
+            );
+            assert_eq!(
+                newest["configurationItemStatus"],
+                item["configurationItemStatus"]
+            );
             assert_eq!(newest["relatedEvents"], item["relatedEvents"]);
             let configuration: Value = serde_json::from_str(s(&newest["configuration"])).unwrap();
             assert_eq!(&configuration, c, "{name}");
@@ -244,10 +279,16 @@ fn check_kms(files: &Files) {
             .find(|a| a["AliasName"] == "alias/aws/dynamodb")
             .map(|a| s(&a["TargetKeyId"]).to_string())
             .expect("alias/aws/dynamodb");
-        let meta = json(files, &format!("{dir}/kms/keys/{aws_key}/describe-key.json"));
+        let meta = json(
+            files,
+            &format!("{dir}/kms/keys/{aws_key}/describe-key.json"),
+        );
         assert_eq!(meta["KeyMetadata"]["KeyManager"], "AWS");
         for name in tables(files, &scope) {
-            let t = json(files, &format!("{dir}/dynamodb/tables/{name}/describe-table.json"));
+            let t = json(
+                files,
+                &format!("{dir}/dynamodb/tables/{name}/describe-table.json"),
+            );
             let Some(arn) = t["Table"]["SSEDescription"]["KMSMasterKeyArn"].as_str() else {
                 kinds.insert("owned");
                 continue;
@@ -272,7 +313,10 @@ fn check_triggers(files: &Files) {
     let (mut disabled, mut failing, mut unconsumed) = (0, 0, 0);
     for scope in scopes(files) {
         let dir = format!("{}/{}", scope.0, scope.1);
-        let mappings = json(files, &format!("{dir}/lambda/list-event-source-mappings.json"));
+        let mappings = json(
+            files,
+            &format!("{dir}/lambda/list-event-source-mappings.json"),
+        );
         let mut streams: BTreeSet<String> = BTreeSet::new();
         for m in mappings["EventSourceMappings"].as_array().unwrap() {
             disabled += usize::from(m["State"] == "Disabled");
@@ -281,15 +325,23 @@ fn check_triggers(files: &Files) {
         }
         let mut arns = BTreeSet::new();
         for name in tables(files, &scope) {
-            let t = json(files, &format!("{dir}/dynamodb/tables/{name}/describe-table.json"));
+            let t = json(
+                files,
+                &format!("{dir}/dynamodb/tables/{name}/describe-table.json"),
+            );
             if let Some(arn) = t["Table"]["LatestStreamArn"].as_str() {
                 arns.insert(arn.to_string());
-                if t["Table"]["StreamSpecification"]["StreamEnabled"] == true && !streams.contains(arn) {
+                if t["Table"]["StreamSpecification"]["StreamEnabled"] == true
+                    && !streams.contains(arn)
+                {
                     unconsumed += 1;
                 }
             }
         }
-        assert!(streams.is_subset(&arns), "{dir}: a trigger on an unknown stream");
+        assert!(
+            streams.is_subset(&arns),
+            "{dir}: a trigger on an unknown stream"
+        );
     }
     assert_eq!((disabled, failing), (1, 1));
     assert!(unconsumed >= 1, "a stream with no trigger");
@@ -302,13 +354,20 @@ fn check_evaluations(files: &Files) {
     for scope in scopes(files) {
         let dir = format!("{}/{}", scope.0, scope.1);
         let names = tables(files, &scope);
-        let by_rule = json(files, &format!("{dir}/config/describe-compliance-by-config-rule.json"));
+        let by_rule = json(
+            files,
+            &format!("{dir}/config/describe-compliance-by-config-rule.json"),
+        );
         for rule in by_rule["ComplianceByConfigRules"].as_array().unwrap() {
             let name = s(&rule["ConfigRuleName"]);
-            let details = json(files, &format!("{dir}/config/compliance-details/{name}.json"));
+            let details = json(
+                files,
+                &format!("{dir}/config/compliance-details/{name}.json"),
+            );
             let mut failing = 0;
             for r in details["EvaluationResults"].as_array().unwrap() {
-                let table = s(&r["EvaluationResultIdentifier"]["EvaluationResultQualifier"]["ResourceId"]);
+                let table =
+                    s(&r["EvaluationResultIdentifier"]["EvaluationResultQualifier"]["ResourceId"]);
                 let verdict = s(&r["ComplianceType"]);
                 if !names.iter().any(|n| n == table) {
                     assert_eq!(verdict, "NOT_APPLICABLE", "{table} is gone");
@@ -327,12 +386,13 @@ fn check_evaluations(files: &Files) {
                 } else if name.contains("encrypted-kms") {
                     t["SSEDescription"].is_object()
                 } else if name == "required-tags" {
-                    let keys: BTreeSet<String> = json(files, &format!("{tdir}/list-tags-of-resource.json"))["Tags"]
-                        .as_array()
-                        .unwrap()
-                        .iter()
-                        .map(|t| s(&t["Key"]).to_string())
-                        .collect();
+                    let keys: BTreeSet<String> =
+                        json(files, &format!("{tdir}/list-tags-of-resource.json"))["Tags"]
+                            .as_array()
+                            .unwrap()
+                            .iter()
+                            .map(|t| s(&t["Key"]).to_string())
+                            .collect();
                     ["Environment", "Confidentiality", "Security"]
                         .iter()
                         .all(|k| keys.contains(*k))
@@ -389,9 +449,9 @@ fn check_incidents(files: &Files) {
         assert_eq!(ok(name).len(), 1, "{name}");
     }
     assert_eq!(ok("PutEventSelectors").len(), 2);
-    assert!(events
-        .iter()
-        .any(|e| e["eventSource"] == "dynamodb.amazonaws.com" && e["userIdentity"]["type"] == "Root"));
+    assert!(events.iter().any(
+        |e| e["eventSource"] == "dynamodb.amazonaws.com" && e["userIdentity"]["type"] == "Root"
+    ));
 
     // Nothing is logged in the account while its trail is stopped.
     let (stop, start) = (ok("StopLogging")[0], ok("StartLogging")[0]);
@@ -408,21 +468,29 @@ fn check_incidents(files: &Files) {
         && e["eventCategory"] == "Data"
         && between(selectors[0], selectors[1], e)));
     // A key disabled or pending deletion is not needed in its region until enabled again.
-    for (off, on) in [("DisableKey", "EnableKey"), ("ScheduleKeyDeletion", "CancelKeyDeletion")] {
+    for (off, on) in [
+        ("DisableKey", "EnableKey"),
+        ("ScheduleKeyDeletion", "CancelKeyDeletion"),
+    ] {
         for a in ok(off) {
             let key = &a["requestParameters"]["keyId"];
             let b = ok(on)
                 .into_iter()
                 .find(|b| &b["requestParameters"]["keyId"] == key && time(b) >= time(a))
                 .unwrap_or_else(|| panic!("{off} of {key} not undone"));
-            assert!(!events.iter().any(|e| e["recipientAccountId"] == a["recipientAccountId"]
-                && e["awsRegion"] == a["awsRegion"]
-                && between(a, b, e)));
+            assert!(!events
+                .iter()
+                .any(|e| e["recipientAccountId"] == a["recipientAccountId"]
+                    && e["awsRegion"] == a["awsRegion"]
+                    && between(a, b, e)));
         }
     }
     // The disabled trigger's function polls no more; the stream is turned off after it.
     let update = ok("UpdateEventSourceMapping20150331v2")[0];
-    let function = s(&update["responseElements"]["functionArn"]).rsplit(':').next().unwrap();
+    let function = s(&update["responseElements"]["functionArn"])
+        .rsplit(':')
+        .next()
+        .unwrap();
     assert!(!events.iter().any(|e| e["eventName"] == "GetRecords"
         && s(&e["userIdentity"]["arn"]).ends_with(&format!("/{function}"))
         && time(e) > time(update)));
@@ -434,21 +502,48 @@ fn check_incidents(files: &Files) {
     // The keys the KMS incidents touch protect tables DynamoDB calls KMS for.
     let protecting: BTreeSet<&str> = events
         .iter()
-        .filter(|e| e["requestParameters"]["encryptionContext"]["aws:dynamodb:tableName"].is_string())
+        .filter(|e| {
+            e["requestParameters"]["encryptionContext"]["aws:dynamodb:tableName"].is_string()
+        })
         .filter_map(|e| e["resources"][0]["ARN"].as_str())
         .collect();
-    for name in ["PutKeyPolicy", "RevokeGrant", "DisableKey", "ScheduleKeyDeletion"] {
+    for name in [
+        "PutKeyPolicy",
+        "RevokeGrant",
+        "DisableKey",
+        "ScheduleKeyDeletion",
+    ] {
         let key = s(&ok(name)[0]["requestParameters"]["keyId"]);
-        assert!(protecting.contains(key), "{name} on {key}, which protects no table");
+        assert!(
+            protecting.contains(key),
+            "{name} on {key}, which protects no table"
+        );
     }
     // A restored table exists at the end, without what a restore does not carry over.
     let restore = ok("RestoreTableToPointInTime")[0];
     let target = s(&restore["requestParameters"]["targetTableName"]);
-    let dir = format!("{}/{}", s(&restore["recipientAccountId"]), s(&restore["awsRegion"]));
-    let t = json(files, &format!("{dir}/dynamodb/tables/{target}/describe-table.json"));
-    assert_eq!(t["Table"]["RestoreSummary"]["SourceTableArn"].as_str().unwrap().rsplit('/').next().unwrap(),
-        s(&restore["requestParameters"]["sourceTableName"]));
-    let tags = json(files, &format!("{dir}/dynamodb/tables/{target}/list-tags-of-resource.json"));
+    let dir = format!(
+        "{}/{}",
+        s(&restore["recipientAccountId"]),
+        s(&restore["awsRegion"])
+    );
+    let t = json(
+        files,
+        &format!("{dir}/dynamodb/tables/{target}/describe-table.json"),
+    );
+    assert_eq!(
+        t["Table"]["RestoreSummary"]["SourceTableArn"]
+            .as_str()
+            .unwrap()
+            .rsplit('/')
+            .next()
+            .unwrap(),
+        s(&restore["requestParameters"]["sourceTableName"])
+    );
+    let tags = json(
+        files,
+        &format!("{dir}/dynamodb/tables/{target}/list-tags-of-resource.json"),
+    );
     assert_eq!(tags["Tags"].as_array().unwrap().len(), 0);
 }
 

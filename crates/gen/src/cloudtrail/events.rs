@@ -1096,12 +1096,7 @@ fn change_event(c: &mut Ctx<'_>, j: &mut Json, ti: usize, ci: usize) {
         }
         _ => {}
     }
-    let (st, time_ms, external, seed) = (
-        c.st,
-        c.time_ms,
-        c.w.external_account.as_str(),
-        c.w.seed,
-    );
+    let (st, time_ms, external, seed) = (c.st, c.time_ms, c.w.external_account.as_str(), c.w.seed);
     let kind = &change.kind;
     c.emit(j, call, |j, r| {
         j.ko("requestParameters");

@@ -104,7 +104,13 @@ pub(super) fn script_event(c: &mut Ctx<'_>, j: &mut Json, s: &Script) {
             });
         }
         ScriptKind::TrailUpdated => {
-            let mut call = Call::by(c, p, "cloudtrail.amazonaws.com", "cloudtrail", "UpdateTrail");
+            let mut call = Call::by(
+                c,
+                p,
+                "cloudtrail.amazonaws.com",
+                "cloudtrail",
+                "UpdateTrail",
+            );
             call.read_only = false;
             let arn = trail_arn(TRAIL);
             c.emit(j, call, |j, _| {
@@ -129,7 +135,13 @@ pub(super) fn script_event(c: &mut Ctx<'_>, j: &mut Json, s: &Script) {
             });
         }
         ScriptKind::TrailDeleted => {
-            let mut call = Call::by(c, p, "cloudtrail.amazonaws.com", "cloudtrail", "DeleteTrail");
+            let mut call = Call::by(
+                c,
+                p,
+                "cloudtrail.amazonaws.com",
+                "cloudtrail",
+                "DeleteTrail",
+            );
             call.read_only = false;
             let arn = trail_arn(OLD_TRAIL);
             c.emit(j, call, |j, _| {
@@ -322,10 +334,7 @@ pub(super) fn script_event(c: &mut Ctx<'_>, j: &mut Json, s: &Script) {
                     "ScheduleKeyDeletion" => {
                         j.ko("responseElements");
                         j.ks("keyId", key_arn);
-                        j.ks(
-                            "deletionDate",
-                            &java_date((time_ms / DAY_MS + 31) * DAY_MS),
-                        );
+                        j.ks("deletionDate", &java_date((time_ms / DAY_MS + 31) * DAY_MS));
                         j.ks("keyState", "PendingDeletion");
                         j.ki("pendingWindowInDays", 30);
                         j.end_obj();

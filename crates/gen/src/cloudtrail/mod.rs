@@ -7,8 +7,8 @@
 //! bytes depend only on the configuration and its position, never on rendering order.
 
 mod events;
-mod record;
 mod incident_events;
+mod record;
 mod scripts;
 
 use crate::json::Json;

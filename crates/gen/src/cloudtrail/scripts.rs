@@ -33,9 +33,13 @@ pub(crate) struct Script {
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 pub(crate) enum ScriptKind {
     /// UpdateEventSourceMapping disabling `Stream::mappings[mapping]`.
-    TriggerDisabled { mapping: usize },
+    TriggerDisabled {
+        mapping: usize,
+    },
     /// CreateEventSourceMapping of `Stream::mappings[mapping]`.
-    TriggerCreated { mapping: usize },
+    TriggerCreated {
+        mapping: usize,
+    },
     LoggingStopped,
     LoggingStarted,
     /// PutEventSelectors with basic selectors and no data resources.
@@ -49,17 +53,37 @@ pub(crate) enum ScriptKind {
     RecorderStarted,
     ConfigRuleDeleted,
     /// A DynamoDB call denied to the forgotten user.
-    Denied { op: &'static str, table: usize },
+    Denied {
+        op: &'static str,
+        table: usize,
+    },
     /// The root user at the console.
-    Root { op: &'static str, table: usize },
+    Root {
+        op: &'static str,
+        table: usize,
+    },
     /// ExportTableToPointInTime into the partner account's bucket.
-    PartnerExport { table: usize },
-    KeyPolicyPut { key: usize },
-    GrantRevoked { key: usize },
-    KeyDisabled { key: usize },
-    KeyEnabled { key: usize },
-    KeyDeletionScheduled { key: usize },
-    KeyDeletionCancelled { key: usize },
+    PartnerExport {
+        table: usize,
+    },
+    KeyPolicyPut {
+        key: usize,
+    },
+    GrantRevoked {
+        key: usize,
+    },
+    KeyDisabled {
+        key: usize,
+    },
+    KeyEnabled {
+        key: usize,
+    },
+    KeyDeletionScheduled {
+        key: usize,
+    },
+    KeyDeletionCancelled {
+        key: usize,
+    },
 }
 
 /// The trail every account logs to, and the one deleted during the window.
@@ -128,7 +152,10 @@ impl Planner<'_> {
     /// A time inside file `fi` drawn from `h`, not before `after_ms` (when the window allows).
     fn time_in(&self, fi: usize, h: u64, after_ms: i64) -> i64 {
         let p = &self.plans[fi];
-        let lo = p.window_start_ms.max(after_ms + SECOND_MS).min(p.window_end_ms() - 1);
+        let lo = p
+            .window_start_ms
+            .max(after_ms + SECOND_MS)
+            .min(p.window_end_ms() - 1);
         lo + (mix(h) % (p.window_end_ms() - lo).max(1) as u64) as i64
     }
 
@@ -244,17 +271,9 @@ impl Planner<'_> {
     }
 }
 
-/// A principal of `role` in account `a` (the first principal when there is none).
+/// A principal of `role` in account `a` who may make the change.
 fn who(w: &World, a: usize, role: Role, pick: u64) -> (usize, usize) {
-    let of = w.accounts[a].of_role(role);
-    (
-        a,
-        if of.is_empty() {
-            0
-        } else {
-            of[(pick % of.len() as u64) as usize]
-        },
-    )
+    (a, w.accounts[a].changer(role, pick))
 }
 
 /// Plans every script into `plans`, into `w.scripts`, and sets the effects they have on the
@@ -294,9 +313,12 @@ pub(crate) fn plan(w: &mut World, plans: &mut [FilePlan]) {
         let target = pl.at(w, 550);
         if let Some(f) = pl.nearest(primary, target, i64::MIN, |_| true) {
             let drop = pl.time_in(f, pick("selectors-drop-time"), i64::MIN);
-            let restore_file = pl.nearest(primary, drop + 100 * MINUTE_MS, drop + 70 * MINUTE_MS, |p| {
-                p.window_start_ms >= drop + 70 * MINUTE_MS
-            });
+            let restore_file = pl.nearest(
+                primary,
+                drop + 100 * MINUTE_MS,
+                drop + 70 * MINUTE_MS,
+                |p| p.window_start_ms >= drop + 70 * MINUTE_MS,
+            );
             if let Some(g) = restore_file {
                 let restore = pl.time_in(g, pick("selectors-restore-time"), i64::MIN);
                 let admin = who(w, primary_account, Role::Admin, pick("selectors-restore"));
@@ -358,11 +380,18 @@ pub(crate) fn plan(w: &mut World, plans: &mut [FilePlan]) {
             .collect();
         let files = pl.by_stream[si].clone();
         let human = who(w, w.streams[si].account, Role::Human, pick("recorder"));
-        let admin = who(w, w.streams[si].account, Role::Admin, pick("recorder-start"));
+        let admin = who(
+            w,
+            w.streams[si].account,
+            Role::Admin,
+            pick("recorder-start"),
+        );
         let target = pl.at(w, 650);
         let pair = pl.gap(&files, target, |a, b| {
             let (stop, start) = (pl.plans[a].window_end_ms() - 1, pl.plans[b].window_start_ms);
-            !captures.iter().any(|&c| c >= stop && c <= start + MINUTE_MS)
+            !captures
+                .iter()
+                .any(|&c| c >= stop && c <= start + MINUTE_MS)
         });
         if let Some(pair) = pair {
             pl.bracket(
@@ -379,8 +408,20 @@ pub(crate) fn plan(w: &mut World, plans: &mut [FilePlan]) {
         let account = w.streams[si].account;
         let admin = who(w, account, Role::Admin, pick("key-admin"));
         let human = who(w, account, Role::Human, pick("key-disable"));
-        pl.place(si, pl.at(w, 200), i64::MIN, admin, ScriptKind::KeyPolicyPut { key });
-        pl.place(si, pl.at(w, 330), i64::MIN, admin, ScriptKind::GrantRevoked { key });
+        pl.place(
+            si,
+            pl.at(w, 200),
+            i64::MIN,
+            admin,
+            ScriptKind::KeyPolicyPut { key },
+        );
+        pl.place(
+            si,
+            pl.at(w, 330),
+            i64::MIN,
+            admin,
+            ScriptKind::GrantRevoked { key },
+        );
         let files = pl.by_stream[si].clone();
         if let Some(pair) = pl.gap(&files, pl.at(w, 750), |_, _| true) {
             pl.bracket(
@@ -410,19 +451,53 @@ pub(crate) fn plan(w: &mut World, plans: &mut [FilePlan]) {
     // Trail and Config rule housekeeping.
     {
         let terraform = who(w, primary_account, Role::Ci, pick("trail-update"));
-        pl.place(primary, pl.at(w, 150), i64::MIN, terraform, ScriptKind::TrailUpdated);
+        pl.place(
+            primary,
+            pl.at(w, 150),
+            i64::MIN,
+            terraform,
+            ScriptKind::TrailUpdated,
+        );
         let other = (0..w.streams.len())
-            .find(|&s| w.streams[s].account != primary_account && w.streams[s].region == w.streams[primary].region)
+            .find(|&s| {
+                w.streams[s].account != primary_account
+                    && w.streams[s].region == w.streams[primary].region
+            })
             .unwrap_or(primary);
-        let admin = who(w, w.streams[other].account, Role::Admin, pick("trail-delete"));
-        pl.place(other, pl.at(w, 800), i64::MIN, admin, ScriptKind::TrailDeleted);
-        let admin = who(w, w.streams[other].account, Role::Admin, pick("rule-delete"));
-        pl.place(other, pl.at(w, 100), i64::MIN, admin, ScriptKind::ConfigRuleDeleted);
+        let admin = who(
+            w,
+            w.streams[other].account,
+            Role::Admin,
+            pick("trail-delete"),
+        );
+        pl.place(
+            other,
+            pl.at(w, 800),
+            i64::MIN,
+            admin,
+            ScriptKind::TrailDeleted,
+        );
+        let admin = who(
+            w,
+            w.streams[other].account,
+            Role::Admin,
+            pick("rule-delete"),
+        );
+        pl.place(
+            other,
+            pl.at(w, 100),
+            i64::MIN,
+            admin,
+            ScriptKind::ConfigRuleDeleted,
+        );
     }
 
     // The forgotten user probing, denied every time, a few seconds apart, while data events
     // are logged.
-    if let Some(&suspicious) = w.accounts[primary_account].of_role(Role::Suspicious).first() {
+    if let Some(&suspicious) = w.accounts[primary_account]
+        .of_role(Role::Suspicious)
+        .first()
+    {
         let data_off = w.data_off.clone();
         let target = pl.at(w, 300);
         let n = DENIED.len() as u32;
@@ -475,16 +550,45 @@ pub(crate) fn plan(w: &mut World, plans: &mut [FilePlan]) {
         let table = (0..tables).find(|&i| w.streams[primary].tables[i].exists_at_end());
         if let Some(table) = table {
             let actor = (primary_account, root);
-            if let Some(t) = pl.place(primary, pl.at(w, 700), i64::MIN, actor, ScriptKind::Root { op: "ListTables", table }) {
-                pl.place(primary, t + 40 * SECOND_MS, t, actor, ScriptKind::Root { op: "DescribeTable", table });
+            if let Some(t) = pl.place(
+                primary,
+                pl.at(w, 700),
+                i64::MIN,
+                actor,
+                ScriptKind::Root {
+                    op: "ListTables",
+                    table,
+                },
+            ) {
+                pl.place(
+                    primary,
+                    t + 40 * SECOND_MS,
+                    t,
+                    actor,
+                    ScriptKind::Root {
+                        op: "DescribeTable",
+                        table,
+                    },
+                );
             }
         }
     }
 
     // A data engineer exporting a table into the partner account's bucket.
     if let Some((si, table)) = w.targets.partner_export {
-        let human = who(w, w.streams[si].account, Role::Human, pick("partner-export"));
-        pl.place(si, pl.at(w, 620), i64::MIN, human, ScriptKind::PartnerExport { table });
+        let human = who(
+            w,
+            w.streams[si].account,
+            Role::Human,
+            pick("partner-export"),
+        );
+        pl.place(
+            si,
+            pl.at(w, 620),
+            i64::MIN,
+            human,
+            ScriptKind::PartnerExport { table },
+        );
     }
 
     w.scripts = pl.scripts;
@@ -500,7 +604,10 @@ fn triggers(w: &mut World, pl: &mut Planner<'_>) {
             .iter()
             .find(|c| c.kind == ChangeKind::StreamOff)
             .map(|c| (c.time_ms, c.actor, c.event_gidx));
-        let mapping = w.streams[si].mappings.iter().position(|m| m.lambda == Some(k));
+        let mapping = w.streams[si]
+            .mappings
+            .iter()
+            .position(|m| m.lambda == Some(k));
         if let (Some((time_ms, actor, gidx)), Some(mapping)) = (change, mapping) {
             // In the same file as the UpdateTable, a minute or two before it.
             let file = gidx.and_then(|g| {
@@ -534,11 +641,20 @@ fn triggers(w: &mut World, pl: &mut Planner<'_>) {
             .iter()
             .find(|c| matches!(c.kind, ChangeKind::StreamOn(_)))
             .map(|c| (c.time_ms, c.actor));
-        let mapping = w.streams[si].mappings.iter().position(|m| m.table == ti && m.lambda.is_none());
+        let mapping = w.streams[si]
+            .mappings
+            .iter()
+            .position(|m| m.table == ti && m.lambda.is_none());
         if let (Some((time_ms, actor)), Some(mapping)) = (change, mapping) {
             let target = time_ms + 6 * MINUTE_MS + (mix(seed ^ label("trigger")) % 300_000) as i64;
             let at = pl
-                .place(si, target, time_ms + 2 * MINUTE_MS, actor, ScriptKind::TriggerCreated { mapping })
+                .place(
+                    si,
+                    target,
+                    time_ms + 2 * MINUTE_MS,
+                    actor,
+                    ScriptKind::TriggerCreated { mapping },
+                )
                 .unwrap_or(target);
             let m = &mut w.streams[si].mappings[mapping];
             m.created_ms = Some(at);

@@ -149,7 +149,10 @@ pub(crate) fn files(w: &World, si: usize, dir: &str, j: &mut Json, out: &mut Vec
     }
     j.end_arr();
     j.end_obj();
-    out.push(Out::pretty(format!("{dir}/config/describe-config-rules.json"), j));
+    out.push(Out::pretty(
+        format!("{dir}/config/describe-config-rules.json"),
+        j,
+    ));
 
     let mut tables: Vec<usize> = (0..st.tables.len()).collect();
     tables.sort_by(|&a, &b| st.tables[a].name.cmp(&st.tables[b].name));

@@ -19,7 +19,7 @@ pub(crate) fn files(w: &World, si: usize, dir: &str, j: &mut Json, out: &mut Vec
         format!("{dir}/application-autoscaling/describe-scalable-targets.json"),
         j,
     ));
-    mappings(w, st, account, j);
+    mappings(st, account, j);
     out.push(Out::pretty(
         format!("{dir}/lambda/list-event-source-mappings.json"),
         j,
@@ -104,7 +104,7 @@ fn scalable_targets(w: &World, st: &Stream, account: &str, live: &[&Table], j: &
     j.end_obj();
 }
 
-fn mappings(w: &World, st: &Stream, account: &str, j: &mut Json) {
+fn mappings(st: &Stream, account: &str, j: &mut Json) {
     j.clear();
     j.obj();
     j.ka("EventSourceMappings");
@@ -150,7 +150,6 @@ fn mappings(w: &World, st: &Stream, account: &str, j: &mut Json) {
     }
     j.end_arr();
     j.end_obj();
-    let _ = w;
 }
 
 /// A key's id: the part of its ARN after `key/`.
@@ -160,17 +159,22 @@ pub(crate) fn key_id(arn: &str) -> &str {
 
 /// What each customer managed key is for, by index: its alias and description.
 const KEY_PURPOSES: [(&str, &str); 3] = [
-    ("dynamodb-tables", "Customer managed key for DynamoDB tables"),
-    ("customer-data", "Protects tables holding customer personal data"),
+    (
+        "dynamodb-tables",
+        "Customer managed key for DynamoDB tables",
+    ),
+    (
+        "customer-data",
+        "Protects tables holding customer personal data",
+    ),
     ("payments", "Payments and ledger tables"),
 ];
 
 /// The tables (at any time in the window) whose encryption uses `sse`.
-fn users<'s>(st: &'s Stream, sse: Sse) -> impl Iterator<Item = &'s Table> {
+fn users(st: &Stream, sse: Sse) -> impl Iterator<Item = &Table> {
     st.tables.iter().filter(move |t| {
         t.initial.sse == sse
-            || t
-                .changes
+            || t.changes
                 .iter()
                 .any(|c| matches!(c.kind, ChangeKind::SseCmk(k) if Sse::Cmk(k) == sse))
     })
@@ -182,7 +186,9 @@ fn key_created_ms(w: &World, st: &Stream, sse: Sse, arn: &str) -> i64 {
     let back = (1 + draw(w, "key-created", arn, 30) as i64) * DAY_MS;
     match first {
         // The AWS managed key is created when a table first needs it.
-        Some(at) if sse == Sse::AwsManaged => at - 2 * MINUTE_MS - (draw(w, "aws-key", arn, 90_000) as i64),
+        Some(at) if sse == Sse::AwsManaged => {
+            at - 2 * MINUTE_MS - (draw(w, "aws-key", arn, 90_000) as i64)
+        }
         Some(at) => at - back,
         None => w.start_ms - 300 * DAY_MS - back,
     }
@@ -365,10 +371,7 @@ fn protected(w: &World, st: &Stream, account: &str, live: &[&Table], j: &mut Jso
     j.obj();
     j.kfmt(
         "ResourceArn",
-        format_args!(
-            "arn:aws:ec2:{}:{account}:volume/vol-0{:016x}",
-            st.region, h
-        ),
+        format_args!("arn:aws:ec2:{}:{account}:volume/vol-0{:016x}", st.region, h),
     );
     j.ks("ResourceType", "EBS");
     j.ks(
