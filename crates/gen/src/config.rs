@@ -28,7 +28,8 @@ pub(crate) fn capture_ms(seed: u64, t: &Table, ci: usize) -> i64 {
 /// create): its capture time, up to sixty days before the window, and its status.
 pub(crate) fn baseline(w: &World, t: &Table, ti: usize) -> (i64, &'static str) {
     let discovered = mix(w.seed ^ label(&t.name) ^ ti as u64) % 10 < 3;
-    let back = (mix(w.seed ^ label(&t.name)) % (60 * 24 * 60)) as i64 * MINUTE_MS;
+    let h = mix(w.seed ^ label(&t.name));
+    let back = (h % (60 * 24 * 60)) as i64 * MINUTE_MS + (mix(h) % 60_000) as i64;
     let capture = (w.start_ms - back).max(t.created_ms + MINUTE_MS);
     (
         capture,
