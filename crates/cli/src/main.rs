@@ -27,6 +27,9 @@ const USAGE: &str = "usage:
                                       output is given); --report-time sets the report's time
                                       (default: the newest time in the evidence); --settings reads
                                       the analysis settings from a JSON file (a report's \"settings\")
+  ddb-lens report --sample [--html FILE] ...
+                                      the same, of the page's built-in sample
+
 PATH is a file or a folder (read recursively, e.g. an AWSLogs/ download).";
 
 fn main() -> ExitCode {
@@ -48,6 +51,8 @@ struct ReportOptions {
     csv: Option<PathBuf>,
     report_time: Option<String>,
     settings: Option<PathBuf>,
+    /// The page's built-in sample instead of files: the same report its "Load the sample" makes.
+    sample: bool,
 }
 
 fn run(args: &[String]) -> Result<ExitCode, String> {
@@ -72,6 +77,7 @@ fn run(args: &[String]) -> Result<ExitCode, String> {
             "--csv" if is_report => options.csv = Some(value(&mut iter, arg)?.into()),
             "--report-time" if is_report => options.report_time = Some(value(&mut iter, arg)?),
             "--settings" if is_report => options.settings = Some(value(&mut iter, arg)?.into()),
+            "--sample" if is_report => options.sample = true,
             "--threads" => {
                 threads = iter
                     .next()
@@ -85,7 +91,10 @@ fn run(args: &[String]) -> Result<ExitCode, String> {
     if let Some(flag) = paths.iter().find(|a| a.starts_with("--")) {
         return Err(format!("unknown option {flag}"));
     }
-    if paths.is_empty() && command != "help" && command != "--help" {
+    if options.sample && !paths.is_empty() {
+        return Err("--sample takes no PATH".into());
+    }
+    if paths.is_empty() && !options.sample && command != "help" && command != "--help" {
         return Err("no PATH given".into());
     }
     match command.as_str() {
@@ -195,8 +204,19 @@ fn make_report(paths: &[&String], options: &ReportOptions) -> Result<ExitCode, S
         ))?;
         settings.report_time_ms = Some(ms);
     }
-    let files = collect_files(paths)?;
     let mut loader = Loader::new(Limits::default());
+    if options.sample {
+        // In the page's order, under the page's names: the same report, byte for byte.
+        for (index, (name, bytes)) in ddb_lens_gen::sample_files().iter().enumerate() {
+            loader.ingest(name, bytes);
+            loader.set_sha256(index, report::sha256_hex(bytes));
+        }
+    }
+    let files = if options.sample {
+        Vec::new()
+    } else {
+        collect_files(paths)?
+    };
     for (index, (name, path)) in files.iter().enumerate() {
         match std::fs::read(path) {
             Ok(bytes) => {

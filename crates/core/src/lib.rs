@@ -18,6 +18,7 @@
 
 pub mod analysis;
 pub mod charts;
+pub mod compliance;
 pub mod ingest;
 pub mod model;
 pub mod report;

@@ -916,3 +916,35 @@ fn the_built_in_sample_loads_cleanly_into_an_inventory() {
         );
     }
 }
+
+/// The collector's errors log is read, not refused: each failed call is a record saying what
+/// could not be collected, and a table without a resource policy is named as such.
+#[test]
+fn collector_errors_log_is_read_line_by_line() {
+    let log = "# ddb-lens collect-exports errors log, version 1: time, account, region, call, target, error (tab-separated)\n\
+2026-03-05T10:00:00Z\t111122223333\teu-west-1\tdynamodb get-resource-policy\torders\tAn error occurred (PolicyNotFoundException) when calling the GetResourcePolicy operation: Resource policy not found.\n\
+2026-03-05T10:00:01Z\t111122223333\teu-west-1\tbackup list-protected-resources\t-\tAn error occurred (AccessDeniedException): <b>denied</b>\n\
+a line without tabs\n";
+    let mut loader = ddb_lens_core::Loader::new(ddb_lens_core::Limits::default());
+    let report = loader.ingest("export/collector-errors.log", log.as_bytes());
+    assert_eq!(report.kind, ddb_lens_core::FileKind::CollectorErrorsLog);
+    assert_eq!(report.records, 3);
+    assert_eq!(report.records_skipped, 1);
+    assert_eq!(
+        report.warnings,
+        ["line 4: 1 tab-separated fields, expected 6"]
+    );
+    assert_eq!(
+        report.summary,
+        "ddb-lens collector errors log: 3 failed calls (1 of them: table has no resource policy, 1 skipped)"
+    );
+    let errors = &loader.model().records.collector_errors;
+    assert_eq!(errors.len(), 2);
+    assert_eq!(errors[1].call, "backup list-protected-resources");
+    assert_eq!(errors[1].region, "eu-west-1");
+    assert_eq!(
+        errors[1].message,
+        "An error occurred (AccessDeniedException): <b>denied</b>"
+    );
+    assert_eq!(errors[1].source.file, 0);
+}

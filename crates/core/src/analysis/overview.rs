@@ -140,10 +140,16 @@ pub fn overview_where(
 
 /// The smallest bucket size that keeps the span within [`MAX_BUCKETS`] (the largest size when
 /// none does, e.g. for a hostile file with events centuries apart).
-fn bucket_size(span_ms: i64) -> (i64, &'static str) {
+pub(crate) fn bucket_size(span_ms: i64) -> (i64, &'static str) {
+    bucket_size_within(span_ms, MAX_BUCKETS)
+}
+
+/// The smallest of the timeline's bucket sizes (seconds, label) that keeps `span_ms` within
+/// `max_buckets`; the largest when none does. Other charts over time share these sizes.
+pub(crate) fn bucket_size_within(span_ms: i64, max_buckets: i64) -> (i64, &'static str) {
     BUCKET_SIZES_SECS
         .into_iter()
-        .find(|(secs, _)| span_ms / (secs * 1000) < MAX_BUCKETS)
+        .find(|(secs, _)| span_ms / (secs * 1000) < max_buckets)
         .unwrap_or(BUCKET_SIZES_SECS[BUCKET_SIZES_SECS.len() - 1])
 }
 

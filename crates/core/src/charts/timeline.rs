@@ -17,11 +17,11 @@ const MARGIN_RIGHT: i32 = 16;
 const MARGIN_TOP: i32 = 12;
 const MARGIN_BOTTOM: i32 = 36;
 const BAR: RGBColor = RGBColor(0x2f, 0x6f, 0xb0);
-const GRID: RGBColor = RGBColor(0xdd, 0xe2, 0xe8);
-const AXIS: RGBColor = RGBColor(0x55, 0x5f, 0x6d);
-const FONT: &str = "sans-serif";
+pub(crate) const GRID: RGBColor = RGBColor(0xdd, 0xe2, 0xe8);
+pub(crate) const AXIS: RGBColor = RGBColor(0x55, 0x5f, 0x6d);
+pub(crate) const FONT: &str = "sans-serif";
 /// plotters' SVG backend writes `font-size` as this / 1.24; this gives 12 px text.
-const FONT_SIZE: f64 = 12.0 * 1.24;
+pub(crate) const FONT_SIZE: f64 = 12.0 * 1.24;
 
 /// The overview's timeline as a standalone `<svg>` of `width`×`height` pixels. Holds only
 /// numbers and dates, never strings from an export.
@@ -120,7 +120,7 @@ fn draw(root: &Area<'_>, overview: &Overview, width: i32, height: i32) -> Result
 }
 
 /// A round axis maximum ≥ `peak` and the step between its 4–5 grid lines (1, 2 or 5 × 10^k).
-fn nice_scale(peak: u64) -> (u64, u64) {
+pub(crate) fn nice_scale(peak: u64) -> (u64, u64) {
     let peak = peak.max(1);
     let mut step = 1u64;
     loop {
@@ -136,13 +136,13 @@ fn nice_scale(peak: u64) -> (u64, u64) {
 }
 
 /// Label every n-th bucket so labels (about 90 px each) do not overlap.
-fn label_stride(buckets: usize, plot_width: f64) -> usize {
+pub(crate) fn label_stride(buckets: usize, plot_width: f64) -> usize {
     let max_labels = (plot_width / 90.0).floor().max(1.0) as usize;
     buckets.div_ceil(max_labels).max(1)
 }
 
 /// "2026-03-01" for day-sized buckets and larger, "03-01 12:00" below.
-fn date_label(start_ms: i64, bucket_secs: i64) -> String {
+pub(crate) fn date_label(start_ms: i64, bucket_secs: i64) -> String {
     let iso = format_iso_ms(start_ms);
     if bucket_secs >= 86_400 {
         iso[..10].to_string()

@@ -212,7 +212,8 @@ impl<'de> de::Deserialize<'de> for IdentityVal<'de> {
 pub(crate) struct Params<'de> {
     /// Table names and ARNs, as found.
     refs: TableRefs<'de>,
-    /// encryptionContext["aws:dynamodb:tableName"] of KMS calls DynamoDB makes.
+    /// `aws:dynamodb:tableName` of the encryption context of KMS calls DynamoDB makes (or of
+    /// the constraints of the grants it creates).
     kms_table_name: Option<Cow<'de, str>>,
     /// keyId of KMS calls, as written (an ID, ARN, alias name or alias ARN).
     key_id: Option<Cow<'de, str>>,
@@ -229,8 +230,20 @@ impl<'de> de::Deserialize<'de> for Params<'de> {
             fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
                 let mut params = Params::default();
                 while let Some(Key(key)) = map.next_key()? {
-                    if key == "encryptionContext" {
-                        params.kms_table_name = map.next_value::<EncryptionContext>()?.0;
+                    // Decrypt, Encrypt and GenerateDataKey carry the context DynamoDB sets;
+                    // ReEncrypt carries one per side; the grants DynamoDB creates (CreateGrant)
+                    // are constrained to it. Any of them names the table.
+                    if matches!(
+                        &*key,
+                        "encryptionContext"
+                            | "sourceEncryptionContext"
+                            | "destinationEncryptionContext"
+                    ) {
+                        let found = map.next_value::<EncryptionContext>()?.0;
+                        params.kms_table_name = params.kms_table_name.take().or(found);
+                    } else if key == "constraints" {
+                        let found = map.next_value::<GrantConstraints>()?.0;
+                        params.kms_table_name = params.kms_table_name.take().or(found);
                     } else if key == "keyId" {
                         params.key_id = string(map.next_value()?);
                     } else if !tables::read_param(&key, &mut map, &mut params.refs)? {
@@ -288,6 +301,39 @@ impl<'de> Visitor<'de> for ContextVisitor {
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
         while seq.next_element::<IgnoredAny>()?.is_some() {}
         Ok(EncryptionContext(None))
+    }
+}
+
+/// A grant's `constraints`: the table of `encryptionContextSubset` or `encryptionContextEquals`.
+struct GrantConstraints<'de>(Option<Cow<'de, str>>);
+
+impl<'de> de::Deserialize<'de> for GrantConstraints<'de> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = GrantConstraints<'de>;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("grant constraints")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+                let mut table = None;
+                while let Some(Key(key)) = map.next_key()? {
+                    if key == "encryptionContextSubset" || key == "encryptionContextEquals" {
+                        let found = map.next_value::<EncryptionContext>()?.0;
+                        table = table.or(found);
+                    } else {
+                        map.next_value::<IgnoredAny>()?;
+                    }
+                }
+                Ok(GrantConstraints(table))
+            }
+            scalars_are!(GrantConstraints(None));
+            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
+                while seq.next_element::<IgnoredAny>()?.is_some() {}
+                Ok(GrantConstraints(None))
+            }
+        }
+        d.deserialize_any(V)
     }
 }
 
@@ -706,8 +752,10 @@ pub fn table_from_arn(arn: &str) -> Option<&str> {
     (!name.is_empty()).then_some(name)
 }
 
-/// The de-duplication key of an eventID: a UUID's 128 bits, or a 128-bit hash of other text.
-fn event_id_key(text: &str) -> u128 {
+/// The de-duplication key of an eventID: a UUID's 128 bits (any letter case), or a 128-bit
+/// hash of other text. Public so an analysis holding an eventID as text (a Config item's
+/// `relatedEvents`) can find the event: see [`crate::Model::event_by_id`].
+pub fn event_id_key(text: &str) -> u128 {
     parse_uuid(text).unwrap_or_else(|| hash128(text.as_bytes(), 0x9E37_79B9_7F4A_7C15))
 }
 

@@ -14,6 +14,7 @@
 //! assert!(!keeps_detail("dynamodb.amazonaws.com", "GetItem"));
 //! assert!(!keeps_detail("kms.amazonaws.com", "Decrypt"));
 //! assert!(keeps_detail("kms.amazonaws.com", "ScheduleKeyDeletion"));
+//! assert!(keeps_detail("kms.amazonaws.com", "DescribeKey"));
 //! assert!(keeps_detail("cloudtrail.amazonaws.com", "StopLogging"));
 //! assert!(!keeps_detail("dynamodb.amazonaws.com", "DescribeTable"));
 //! ```
@@ -28,12 +29,18 @@ pub const MAX_PART_BYTES: usize = 256 * 1024;
 
 /// Whether events of this source and name keep their detail.
 ///
-/// Reads (`Describe*`, `List*`, `Get*`, ...) never do: CloudTrail does not log their responses
-/// and their requests name only what ingest already keeps, yet they are a fifth of a typical
-/// log. Config's `PutEvaluations`, written by every rule evaluation, is skipped for the same
+/// Reads (`Describe*`, `List*`, `Get*`, ...) do not, but for KMS `DescribeKey`: CloudTrail does
+/// not log their responses and their requests name only what ingest already keeps, yet they are
+/// a fifth of a typical log. Config's `PutEvaluations`, written by every rule evaluation, is skipped for the same
 /// reason.
 pub fn keeps_detail(event_source: &str, event_name: &str) -> bool {
     const READS: [&str; 6] = ["Describe", "List", "Get", "BatchGet", "Lookup", "Select"];
+    // The one read kept: KMS DescribeKey names the key as the caller wrote it (DynamoDB asks
+    // for `alias/aws/dynamodb`) beside the ARN in resources[], which is how the KMS view tells
+    // the AWS managed key from a customer managed one. Its few distinct requests intern once.
+    if event_source == "kms.amazonaws.com" && event_name == "DescribeKey" {
+        return true;
+    }
     if READS.iter().any(|prefix| event_name.starts_with(prefix)) || event_name == "PutEvaluations" {
         return false;
     }

@@ -45,6 +45,7 @@ mod exports;
 mod kms;
 mod lambda;
 pub mod layout;
+pub mod record;
 pub mod sniff;
 pub mod tables;
 mod tagging;
@@ -114,6 +115,8 @@ pub enum FileKind {
     BackupProtectedResources,
     /// The `collector.json` manifest `collect-exports` writes: when its folder was collected.
     CollectorManifest,
+    /// The `collector-errors.log` `collect-exports` writes: the calls it could not make.
+    CollectorErrorsLog,
     /// Could not be read or recognised; the report's message says why.
     Unrecognised,
 }
@@ -165,6 +168,7 @@ impl FileKind {
             FileKind::AutoScalingScalableTargets => "Application Auto Scaling scalable targets",
             FileKind::BackupProtectedResources => "AWS Backup protected resources",
             FileKind::CollectorManifest => "ddb-lens collector manifest",
+            FileKind::CollectorErrorsLog => "ddb-lens collector errors log",
             FileKind::Unrecognised => "Unrecognised",
         }
     }
@@ -375,6 +379,10 @@ impl Loader {
                     report.duplicates += 1;
                     continue;
                 }
+                if !event.detail.is_empty() {
+                    let index = self.model.events_unsorted.len() as u32;
+                    self.model.notable_event_ids.insert(id, index);
+                }
                 self.model
                     .events_unsorted
                     .push(event.remapped(&remap, file_index));
@@ -453,6 +461,30 @@ pub fn parse_file(name: &str, bytes: &[u8], limits: &Limits) -> ParsedFile {
     };
     report.gzip = text.gzip;
     report.uncompressed_bytes = text.bytes.len() as u64;
+
+    // The collector's errors log is the one plain-text export.
+    if let Some(out) = collector::errors_log(&text.bytes, name) {
+        report.kind = FileKind::CollectorErrorsLog;
+        report.records = out.count;
+        report.records_skipped = out.warnings_total;
+        report.warnings = out.warnings;
+        report.status = if report.records_skipped > 0 {
+            FileStatus::Warning
+        } else {
+            FileStatus::Ok
+        };
+        return ParsedFile {
+            report,
+            content: Some(ParsedContent {
+                noun: out.noun.to_string(),
+                detail: out.detail,
+                strings: Vec::new(),
+                events: Vec::new(),
+                event_ids: Vec::new(),
+                records: out.records,
+            }),
+        };
+    }
 
     let mut local = Model::default();
     let outcome = sniff::parse(&text.bytes, &mut local, 0);

@@ -455,6 +455,23 @@ pub struct CollectorRun {
     pub source: Source,
 }
 
+/// One call the collector could not make (`collector-errors.log`): evidence that an export is
+/// missing, and why. `PolicyNotFoundException` from `get-resource-policy` is the usual answer
+/// for a table without a resource policy, so it is a fact, not a gap.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CollectorError {
+    pub time_ms: Option<i64>,
+    pub account: String,
+    pub region: String,
+    /// The CLI call, e.g. `dynamodb get-resource-policy`.
+    pub call: String,
+    /// A table name, key, rule name, or `-`.
+    pub target: String,
+    /// The CLI's message, on one line.
+    pub message: String,
+    pub source: Source,
+}
+
 /// Every non-CloudTrail record of a file, or of the whole model.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Records {
@@ -468,6 +485,7 @@ pub struct Records {
     pub kms_aliases: Vec<KmsAlias>,
     pub listings: Vec<Listing>,
     pub collector_runs: Vec<CollectorRun>,
+    pub collector_errors: Vec<CollectorError>,
 }
 
 impl Records {
@@ -488,6 +506,7 @@ impl Records {
             kms_aliases,
             listings,
             collector_runs,
+            collector_errors,
         } = self;
         table_observations
             .iter_mut()
@@ -501,6 +520,7 @@ impl Records {
             .chain(kms_aliases.iter_mut().map(|r| &mut r.source))
             .chain(listings.iter_mut().map(|r| &mut r.source))
             .chain(collector_runs.iter_mut().map(|r| &mut r.source))
+            .chain(collector_errors.iter_mut().map(|r| &mut r.source))
     }
 
     /// Moves `other`'s records to the end of these, pointing them at file `file`.
@@ -522,5 +542,6 @@ impl Records {
         self.kms_aliases.append(&mut other.kms_aliases);
         self.listings.append(&mut other.listings);
         self.collector_runs.append(&mut other.collector_runs);
+        self.collector_errors.append(&mut other.collector_errors);
     }
 }

@@ -9,6 +9,8 @@ pub mod inventory;
 
 pub use interner::{Interner, Sym};
 
+use rustc_hash::FxHashMap;
+
 /// Tri-state for CloudTrail flags that arrive as booleans, as the strings "true"/"false", or not
 /// at all.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
@@ -98,6 +100,11 @@ pub struct Model {
     pub file_kinds: Vec<crate::ingest::FileKind>,
     /// Everything the non-CloudTrail exports said, in file order (see [`inventory`]).
     pub records: inventory::Records,
+    /// The eventID key ([`crate::ingest::cloudtrail::event_id_key`]) of each notable event
+    /// (one that keeps its detail) → its index in `events_unsorted`. Config items name the
+    /// CloudTrail calls behind them by eventID; only notable events can be such calls, and
+    /// they are few, so the index costs little where a key per event would cost 16 bytes each.
+    pub notable_event_ids: FxHashMap<u128, u32>,
 }
 
 impl Model {
@@ -113,6 +120,13 @@ impl Model {
             return None;
         }
         serde_json::from_str(self.str(event.detail)).ok()
+    }
+
+    /// The notable event (see [`Model::notable_event_ids`]) with this eventID, if loaded.
+    pub fn event_by_id(&self, event_id: &str) -> Option<&Event> {
+        let key = crate::ingest::cloudtrail::event_id_key(event_id.trim());
+        let index = *self.notable_event_ids.get(&key)?;
+        self.events_unsorted.get(index as usize)
     }
 
     /// The DynamoDB tables `event` touches, in name order (none: "unknown table").
