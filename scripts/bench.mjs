@@ -4,7 +4,10 @@
 //
 //   node scripts/bench.mjs DIR [NATIVE_JSON]
 //
-// Needs dist/ (trunk build --release). Prints one JSON line.
+// Needs dist/ (trunk build --release). Prints one JSON line. Then times the activity view on
+// the loaded events: its first query, a filter to the busiest table, errors only, scrolling the
+// list to its last row, and opening that event's JSON (activity_* fields: the page's wall time
+// from the click to the answer shown, and the worker's own time for the query).
 
 import { readdirSync, statSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
@@ -41,6 +44,61 @@ function chromiumRssMib() {
   }
 }
 
+/** Milliseconds from `action` until #activity-count shows a count `done` accepts: ['=', n] or
+ * ['<', n] (no eval: the page's CSP forbids it). */
+async function timed(page, action, done) {
+  const t0 = Date.now();
+  await action();
+  await page.waitForFunction(
+    ([op, value]) => {
+      const count = document.querySelector('#activity-count')?.dataset.count;
+      if (count === undefined) return false;
+      return op === '=' ? Number(count) === value : Number(count) < value;
+    },
+    done,
+    { timeout: 120_000, polling: 5 },
+  );
+  const wall = Date.now() - t0;
+  const worker = await page.$eval('#activity-count', (el) => Number(el.dataset.queryMs));
+  const count = await page.$eval('#activity-count', (el) => Number(el.dataset.count));
+  return { wall, worker, count };
+}
+
+async function timeActivity(page, events) {
+  if (!events) return {};
+  const open = await timed(page, () => page.click('#nav-activity'), ['=', events]);
+  const table = await timed(
+    page,
+    () => page.click('#facet-tables .suggestion'),
+    ['<', events],
+  );
+  const errors = await timed(page, () => page.check('#errors-only'), ['<', table.count]);
+  await page.check('#errors-all');
+  await page.click('#filters-clear');
+  await page.waitForFunction((n) => document.querySelector('#activity-count')?.dataset.count === String(n), events);
+  await page.waitForSelector('#event-list .event-row[data-position="0"]:not(.pending)');
+  let t0 = Date.now();
+  await page.$eval('#event-list .event-list-body', (body) => { body.scrollTop = body.scrollHeight; });
+  const lastRow = `#event-list .event-row[data-position="${events - 1}"]:not(.pending)`;
+  await page.waitForSelector(lastRow, { timeout: 60_000 });
+  const scrollMs = Date.now() - t0;
+  t0 = Date.now();
+  await page.click(`${lastRow} .row-open`);
+  await page.waitForSelector('#event-json', { timeout: 60_000 });
+  const jsonMs = Date.now() - t0;
+  return {
+    activity_first_query_wall_ms: open.wall,
+    activity_first_query_worker_ms: open.worker,
+    activity_table_filter_wall_ms: table.wall,
+    activity_table_filter_worker_ms: table.worker,
+    activity_table_events: table.count,
+    activity_errors_filter_wall_ms: errors.wall,
+    activity_errors_filter_worker_ms: errors.worker,
+    activity_scroll_to_last_row_ms: scrollMs,
+    activity_open_last_event_json_ms: jsonMs,
+  };
+}
+
 const files = walk(dir);
 const server = await startServer();
 const browser = await launchBrowser();
@@ -59,6 +117,7 @@ try {
   peak = Math.max(peak, chromiumRssMib());
   const status = await page.$eval('#load-status', (el) => ({ ...el.dataset }));
   const totals = await page.$eval('#totals', (el) => ({ ...el.dataset }));
+  const activity = await timeActivity(page, Number(totals.events));
   const elapsedMs = Number(status.elapsedMs);
   const uncompressed = Number(totals.uncompressedBytes ?? 0);
   const events = Number(totals.events);
@@ -72,6 +131,7 @@ try {
     uncompressed_mb_per_sec: uncompressed ? uncompressed / 1e6 / (elapsedMs / 1000) : null,
     renderer_rss_idle_mib: Math.round(idle),
     renderer_rss_peak_mib: Math.round(peak),
+    ...activity,
   }));
 } finally {
   await browser.close();

@@ -4,7 +4,8 @@
 #   bash scripts/bench.sh [EVENTS]      (default 100000; e.g. 1000000)
 #
 # Generates target/bench-corpus-EVENTS with gen-corpus (once), then prints one JSON line each for:
-# native, 1 thread; native, 2 threads; the page in Chromium; and the browser/native ratio.
+# native, 1 thread; native, 2 threads; the page in Chromium (with the activity view's filter, scroll
+# and event-JSON timings on the loaded events, activity_*); and the browser/native ratio.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 EVENTS="${1:-100000}"

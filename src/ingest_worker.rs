@@ -10,12 +10,24 @@
 //! first chunk and waits for the next one only if it runs out of files before it arrives.
 //!
 //! Only reports, progress and summaries are posted back; the bytes stay here.
+//!
+//! After each load the worker sorts the events by time once ([`ActivityIndex`]) and keeps a
+//! handle on every file that added events (a `File` is a handle, not its bytes; the sample's
+//! bytes are kept), so the activity view's queries, pages of rows and "show this event's JSON"
+//! run here, off the page's thread. A burst of queries is answered once, for the latest.
 
 use std::cell::{Cell, RefCell};
 use std::collections::{BTreeMap, VecDeque};
 use std::rc::Rc;
 
+use ddb_lens_core::analysis::activity::{
+    matching, principal_summaries, query_with_matching, rows_at, table_summaries, ActivityIndex,
+    Filter, PrincipalSummary, TableSummary,
+};
+use ddb_lens_core::charts::activity::activity_svg;
+use ddb_lens_core::ingest::record::record_json;
 use ddb_lens_core::ingest::{parse_file, ParsedFile};
+use ddb_lens_core::report::{self, ReportSettings};
 use ddb_lens_core::{overview, timeline_svg, FileReport, Limits, Loader};
 use js_sys::{Function, Promise, Uint8Array};
 use wasm_bindgen::prelude::*;
@@ -24,7 +36,7 @@ use wasm_bindgen_futures::{spawn_local, JsFuture};
 use web_sys::{DedicatedWorkerGlobalScope, MessageChannel, MessageEvent, WorkerGlobalScope};
 
 use crate::parse_pool::{Assigned, ParsePool};
-use crate::protocol::{Command, Done, Event, Progress};
+use crate::protocol::{Activity, Command, Done, Event, Progress, ReportMessage, Summaries};
 
 /// Size of the timeline chart the worker draws, in CSS pixels (the page scales it to fit).
 pub const TIMELINE_WIDTH_PX: u32 = 900;
@@ -32,6 +44,13 @@ pub const TIMELINE_HEIGHT_PX: u32 = 260;
 
 /// Progress messages are posted at most this often (and always after the last file).
 const PROGRESS_INTERVAL_MS: f64 = 50.0;
+
+/// Size of the activity timeline, in CSS pixels; the page maps a drag on it back to times with
+/// [`ddb_lens_core::charts::activity::time_at`] at this width.
+pub const ACTIVITY_WIDTH_PX: u32 = 900;
+pub const ACTIVITY_HEIGHT_PX: u32 = 240;
+/// Most rows one `rows` answer carries: a screenful and its margins, many times over.
+const MAX_ROWS_PER_ANSWER: u64 = 2_000;
 
 /// Starts the worker: listens for commands and tells the page it is ready.
 ///
@@ -90,6 +109,53 @@ struct IngestWorker {
     /// Woken by a new chunk of files, a cancel, or a parser's answer.
     wake: Rc<Waker>,
     pool: ParsePool,
+    /// Where each file of `Model::files` can be read again, at the same index.
+    sources: RefCell<Vec<FileSource>>,
+    /// The events in time order, as of the last finished load.
+    activity: RefCell<Option<ActivityState>>,
+    /// The latest query not answered yet; older ones waiting are dropped.
+    pending_query: RefCell<Option<(u64, Filter)>>,
+    pending_summaries: RefCell<Option<u64>>,
+    /// A task to answer the pending query and summaries is on its way.
+    query_scheduled: Cell<bool>,
+    /// Queries wait one task so a burst of them is answered once. Not `yielder`: a load may be
+    /// waiting on that one.
+    query_yielder: Yielder,
+    /// The settings reports are built with (the page sends them at start and on each edit).
+    settings: RefCell<ReportSettings>,
+    /// Where each file of `Loader::reports` can be read again, failed files included: the
+    /// evidence manifest hashes every input.
+    report_sources: RefCell<Vec<Option<FileSource>>>,
+    /// Bumped by every load and clear, so background hashing of an older load stops.
+    generation: Cell<u64>,
+    /// Background hashing yields here between files.
+    hash_yielder: Yielder,
+}
+
+/// The activity index and what the last query found, for paging through it.
+struct ActivityState {
+    index: ActivityIndex,
+    /// The last filter's matching list (positions in the index).
+    last: Option<(Filter, Vec<u32>)>,
+    /// Computed on first request after a load.
+    summaries: Option<(Vec<TableSummary>, Vec<PrincipalSummary>)>,
+}
+
+impl ActivityState {
+    /// Makes `last` hold `filter`'s matching list, computing it if it is another filter's.
+    fn ensure_matching(&mut self, loader: &Loader, filter: &Filter) {
+        if self.last.as_ref().map(|(last, _)| last) != Some(filter) {
+            let list = matching(loader.model(), &self.index, filter);
+            self.last = Some((filter.clone(), list));
+        }
+    }
+}
+
+/// A loaded file, to read one of its records again.
+#[derive(Clone)]
+enum FileSource {
+    Blob(web_sys::File),
+    Bytes(Rc<Vec<u8>>),
 }
 
 /// What the worker runs, one at a time, in the order asked.
@@ -160,6 +226,16 @@ impl IngestWorker {
             running: Cell::new(false),
             cancel_requested: Cell::new(false),
             yielder: Yielder::new()?,
+            sources: RefCell::default(),
+            activity: RefCell::default(),
+            pending_query: RefCell::default(),
+            pending_summaries: RefCell::default(),
+            query_scheduled: Cell::new(false),
+            query_yielder: Yielder::new()?,
+            settings: RefCell::default(),
+            report_sources: RefCell::default(),
+            generation: Cell::new(0),
+            hash_yielder: Yielder::new()?,
             pool: ParsePool::start({
                 let wake = wake.clone();
                 Rc::new(move || wake.wake())
@@ -211,6 +287,77 @@ impl IngestWorker {
             }
             Command::Sample => Task::Sample,
             Command::Clear => Task::Clear,
+            Command::Query { id, filter } => {
+                *this.pending_query.borrow_mut() = Some((id, filter));
+                if !this.query_scheduled.replace(true) {
+                    spawn_local(Self::answer_query(this.clone()));
+                }
+                return;
+            }
+            Command::Rows {
+                id,
+                filter,
+                offset,
+                limit,
+            } => {
+                this.answer_rows(id, &filter, offset, limit);
+                return;
+            }
+            Command::Record {
+                id,
+                file,
+                record_index,
+            } => {
+                spawn_local(Self::answer_record(this.clone(), id, file, record_index));
+                return;
+            }
+            Command::Evidence {
+                id,
+                file_name,
+                record_index,
+            } => {
+                let file = this
+                    .loader
+                    .borrow()
+                    .model()
+                    .files
+                    .iter()
+                    .position(|name| *name == file_name);
+                match file {
+                    Some(file) => spawn_local(Self::answer_record(
+                        this.clone(),
+                        id,
+                        file as u32,
+                        record_index,
+                    )),
+                    None => post(
+                        &this.scope,
+                        &Event::Record {
+                            id,
+                            result: Err(format!(
+                                "{file_name} is not loaded in this tab: load the exports to see the event"
+                            )),
+                        },
+                    ),
+                }
+                return;
+            }
+            Command::Settings(settings) => {
+                *this.settings.borrow_mut() = *settings;
+                // A load in progress builds its report when it ends.
+                if !this.running.get() && !this.loader.borrow().reports().is_empty() {
+                    this.post_report();
+                }
+                return;
+            }
+            Command::Summaries { id } => {
+                // After any query waiting: the view's count and list matter first.
+                *this.pending_summaries.borrow_mut() = Some(id);
+                if !this.query_scheduled.replace(true) {
+                    spawn_local(Self::answer_query(this.clone()));
+                }
+                return;
+            }
         };
         if matches!(task, Task::Load(_) | Task::Sample) {
             // A cancel applies to loads already asked for, not to this new one.
@@ -230,21 +377,32 @@ impl IngestWorker {
                 break;
             };
             match task {
-                Task::Load(job) => this.load(&job, received_ms).await,
+                Task::Load(job) => {
+                    this.generation.set(this.generation.get() + 1);
+                    this.load(&job, received_ms).await;
+                    Self::after_load(&this);
+                }
                 Task::Sample => {
                     let files = ddb_lens_gen::sample_files();
                     let job = Job::new(files.len() as u64, this.wake.clone());
                     for (name, bytes) in files {
                         job.bytes_total
                             .set(job.bytes_total.get() + bytes.len() as u64);
-                        job.sources
-                            .borrow_mut()
-                            .push_back(Source::Bytes { name, bytes });
+                        job.sources.borrow_mut().push_back(Source::Bytes {
+                            name,
+                            bytes: Rc::new(bytes),
+                        });
                     }
+                    this.generation.set(this.generation.get() + 1);
                     this.load(&job, received_ms).await;
+                    Self::after_load(&this);
                 }
                 Task::Clear => {
+                    this.generation.set(this.generation.get() + 1);
                     this.loader.borrow_mut().clear();
+                    this.sources.borrow_mut().clear();
+                    this.report_sources.borrow_mut().clear();
+                    *this.activity.borrow_mut() = None;
                     this.post_done(false, 0, received_ms);
                 }
             }
@@ -269,6 +427,8 @@ impl IngestWorker {
         // Files this worker parses, by index: orphans of a failed parser first.
         let mut local: VecDeque<(u64, Source)> = VecDeque::new();
         let mut reading: Option<(u64, Reading)> = None;
+        // Each file's source by index, until it is committed.
+        let mut handles: BTreeMap<u64, FileSource> = BTreeMap::new();
         // Reports not yet posted: sent with each progress message, not one message per file.
         let mut reports: Vec<FileReport> = Vec::new();
         loop {
@@ -284,9 +444,18 @@ impl IngestWorker {
             local.make_contiguous().sort_by_key(|(index, _)| *index);
 
             while let Some(parsed) = parsed_waiting.remove(&next_commit) {
+                let handle = handles.remove(&next_commit);
                 next_commit += 1;
                 let size_bytes = parsed.report.size_bytes;
+                let files_before = self.loader.borrow().model().files.len();
                 let report = self.loader.borrow_mut().commit(parsed);
+                self.report_sources.borrow_mut().push(handle.clone());
+                // A file that added to `Model::files` keeps its source at the same index.
+                if self.loader.borrow().model().files.len() > files_before {
+                    if let Some(handle) = handle {
+                        self.sources.borrow_mut().push(handle);
+                    }
+                }
                 reports.push(report);
                 progress.files_done += 1;
                 progress.bytes_done += size_bytes;
@@ -304,6 +473,7 @@ impl IngestWorker {
                     let Some((name, file)) = job.next_blob() else {
                         break;
                     };
+                    handles.insert(next_index, FileSource::Blob(file.clone()));
                     let assigned = Assigned {
                         index: next_index,
                         name,
@@ -324,7 +494,7 @@ impl IngestWorker {
             // Parse one file here: an orphan, or (unless cancelled) the next of the job. Its
             // read was started before the previous parse, so the browser reads while we parse.
             if reading.is_none() {
-                reading = next_local(&mut local, job, cancelled, &mut next_index);
+                reading = next_local(&mut local, job, cancelled, &mut next_index, &mut handles);
             }
             if let Some((index, current)) = reading.take() {
                 let (name, size_bytes, bytes) = current.finish().await;
@@ -333,6 +503,7 @@ impl IngestWorker {
                     job,
                     self.cancel_requested.get(),
                     &mut next_index,
+                    &mut handles,
                 );
                 let parsed = match bytes {
                     Ok(bytes) => {
@@ -378,8 +549,207 @@ impl IngestWorker {
         post(&self.scope, &Event::Progress { progress, totals });
     }
 
+    /// Answers the latest waiting query, one task after the first of a burst arrived, then a
+    /// waiting request for the summaries.
+    async fn answer_query(this: Rc<Self>) {
+        this.query_yielder.yield_now().await;
+        this.query_scheduled.set(false);
+        let query = this.pending_query.borrow_mut().take();
+        if let Some((id, filter)) = query {
+            this.answer_one_query(id, filter);
+        }
+        let summaries = this.pending_summaries.borrow_mut().take();
+        if let Some(id) = summaries {
+            this.answer_summaries(id);
+        }
+    }
+
+    fn answer_one_query(&self, id: u64, filter: Filter) {
+        let started_ms = now_ms();
+        let loader = self.loader.borrow();
+        let mut activity = self.activity.borrow_mut();
+        let summary = match activity.as_mut() {
+            Some(state) => {
+                let (summary, list) = query_with_matching(loader.model(), &state.index, &filter);
+                state.last = Some((filter, list));
+                summary
+            }
+            None => Default::default(),
+        };
+        let timeline_svg = activity_svg(&summary, ACTIVITY_WIDTH_PX, ACTIVITY_HEIGHT_PX);
+        let answer = Activity {
+            id,
+            elapsed_ms: now_ms() - started_ms,
+            summary,
+            timeline_svg,
+        };
+        post(&self.scope, &Event::Activity(Box::new(answer)));
+    }
+
+    fn answer_rows(&self, id: u64, filter: &Filter, offset: u64, limit: u64) {
+        let loader = self.loader.borrow();
+        let mut activity = self.activity.borrow_mut();
+        let (total, rows) = match activity.as_mut() {
+            Some(state) => {
+                state.ensure_matching(&loader, filter);
+                let list = state.last.as_ref().map_or(&[][..], |(_, list)| list);
+                let rows = rows_at(
+                    loader.model(),
+                    &state.index,
+                    list,
+                    offset,
+                    limit.min(MAX_ROWS_PER_ANSWER) as usize,
+                );
+                (list.len() as u64, rows)
+            }
+            None => (0, Vec::new()),
+        };
+        post(
+            &self.scope,
+            &Event::Rows {
+                id,
+                offset,
+                total,
+                rows,
+            },
+        );
+    }
+
+    /// Reads one record again from its file: a `File` is read anew (the user may have changed
+    /// it since, which the error then says), the sample's bytes are still here.
+    async fn answer_record(this: Rc<Self>, id: u64, file: u32, record_index: u32) {
+        let name = this
+            .loader
+            .borrow()
+            .model()
+            .files
+            .get(file as usize)
+            .cloned();
+        let source = this.sources.borrow().get(file as usize).cloned();
+        let result = match (name, source) {
+            (Some(name), Some(FileSource::Bytes(bytes))) => {
+                record_json(&name, &bytes, record_index).map_err(|err| err.to_string())
+            }
+            (Some(name), Some(FileSource::Blob(blob))) => {
+                match JsFuture::from(blob.array_buffer()).await {
+                    Ok(buffer) => {
+                        let bytes = Uint8Array::new(&buffer).to_vec();
+                        record_json(&name, &bytes, record_index).map_err(|err| err.to_string())
+                    }
+                    Err(err) => Err(format!(
+                        "{name}: could not read the file again: {}",
+                        js_error_text(&err)
+                    )),
+                }
+            }
+            _ => Err(format!("no loaded file number {file}")),
+        };
+        post(&this.scope, &Event::Record { id, result });
+    }
+
+    fn answer_summaries(&self, id: u64) {
+        let loader = self.loader.borrow();
+        let mut activity = self.activity.borrow_mut();
+        let (tables, principals) = match activity.as_mut() {
+            Some(state) => state
+                .summaries
+                .get_or_insert_with(|| {
+                    (
+                        table_summaries(loader.model()),
+                        principal_summaries(loader.model()),
+                    )
+                })
+                .clone(),
+            None => (Vec::new(), Vec::new()),
+        };
+        post(
+            &self.scope,
+            &Event::Summaries(Box::new(Summaries {
+                id,
+                tables,
+                principals,
+            })),
+        );
+    }
+
+    /// After a load: the report at once (its manifest says which hashes are still being
+    /// computed), then every file's SHA-256 in the background and the report again.
+    fn after_load(this: &Rc<Self>) {
+        this.post_report();
+        spawn_local(Self::hash_files(this.clone(), this.generation.get()));
+    }
+
+    /// Builds the report of everything loaded with the current settings and sends it.
+    fn post_report(&self) {
+        let loader = self.loader.borrow();
+        let made = report::build(loader.model(), loader.reports(), &self.settings.borrow());
+        let hashes_done = loader
+            .reports()
+            .iter()
+            .filter(|r| r.sha256.is_some())
+            .count() as u64;
+        post(
+            &self.scope,
+            &Event::Report(Box::new(ReportMessage {
+                json: report::to_json(&made),
+                hashes_done,
+                hashes_total: loader.reports().len() as u64,
+            })),
+        );
+    }
+
+    /// Reads every input file again and records its SHA-256 for the evidence manifest. Runs
+    /// after the load so it never slows it; yields between files so queries are answered; stops
+    /// when a newer load or a clear begins.
+    async fn hash_files(this: Rc<Self>, generation: u64) {
+        let total = this.report_sources.borrow().len();
+        let mut hashed_any = false;
+        for index in 0..total {
+            if this.generation.get() != generation {
+                return;
+            }
+            let done = this
+                .loader
+                .borrow()
+                .reports()
+                .get(index)
+                .is_none_or(|r| r.sha256.is_some());
+            if done {
+                continue;
+            }
+            let source = this.report_sources.borrow().get(index).cloned().flatten();
+            let hex = match source {
+                Some(FileSource::Bytes(bytes)) => Some(report::sha256_hex(&bytes)),
+                Some(FileSource::Blob(file)) => match JsFuture::from(file.array_buffer()).await {
+                    Ok(buffer) => Some(report::sha256_hex(&Uint8Array::new(&buffer).to_vec())),
+                    // Moved or deleted since it was loaded: the manifest says "not computed".
+                    Err(_) => None,
+                },
+                None => None,
+            };
+            if this.generation.get() != generation {
+                return;
+            }
+            if let Some(hex) = hex {
+                this.loader.borrow_mut().set_sha256(index, hex);
+                hashed_any = true;
+            }
+            this.hash_yielder.yield_now().await;
+        }
+        if hashed_any && this.generation.get() == generation {
+            this.post_report();
+        }
+    }
+
     fn post_done(&self, cancelled: bool, files_not_loaded: u64, started_ms: f64) {
         let loader = self.loader.borrow();
+        // Sorted once per load; every query after walks this.
+        *self.activity.borrow_mut() =
+            (!loader.model().events_unsorted.is_empty()).then(|| ActivityState {
+                index: ActivityIndex::build(loader.model()),
+                last: None,
+                summaries: None,
+            });
         let overview = overview(&loader);
         let timeline_svg = if overview.events > 0 {
             timeline_svg(&overview, TIMELINE_WIDTH_PX, TIMELINE_HEIGHT_PX)
@@ -399,12 +769,14 @@ impl IngestWorker {
 }
 
 /// Starts reading the next file this worker parses itself: an orphan of a failed parser, else
-/// (unless the load was cancelled) the job's next file, numbered in file order.
+/// (unless the load was cancelled) the job's next file, numbered in file order, its source kept
+/// in `handles`.
 fn next_local(
     local: &mut VecDeque<(u64, Source)>,
     job: &Job,
     cancelled: bool,
     next_index: &mut u64,
+    handles: &mut BTreeMap<u64, FileSource>,
 ) -> Option<(u64, Reading)> {
     if let Some((index, source)) = local.pop_front() {
         return Some((index, source.start_read()));
@@ -413,6 +785,7 @@ fn next_local(
         return None;
     }
     let source = job.next_source()?;
+    handles.insert(*next_index, source.handle());
     *next_index += 1;
     Some((*next_index - 1, source.start_read()))
 }
@@ -420,7 +793,7 @@ fn next_local(
 /// A file to load: a `File` the user gave, or bytes the worker made (the sample).
 enum Source {
     Blob { name: String, file: web_sys::File },
-    Bytes { name: String, bytes: Vec<u8> },
+    Bytes { name: String, bytes: Rc<Vec<u8>> },
 }
 
 /// A file whose read has started.
@@ -432,11 +805,19 @@ enum Reading {
     },
     Bytes {
         name: String,
-        bytes: Vec<u8>,
+        bytes: Rc<Vec<u8>>,
     },
 }
 
 impl Source {
+    /// Where the file can be read again.
+    fn handle(&self) -> FileSource {
+        match self {
+            Source::Blob { file, .. } => FileSource::Blob(file.clone()),
+            Source::Bytes { bytes, .. } => FileSource::Bytes(bytes.clone()),
+        }
+    }
+
     fn size_bytes(&self) -> u64 {
         match self {
             Source::Blob { file, .. } => file.size() as u64,
@@ -458,7 +839,7 @@ impl Source {
 
 impl Reading {
     /// The file's name, size and bytes, or why they could not be read.
-    async fn finish(self) -> (String, u64, Result<Vec<u8>, String>) {
+    async fn finish(self) -> (String, u64, Result<Rc<Vec<u8>>, String>) {
         match self {
             Reading::Blob {
                 name,
@@ -466,7 +847,7 @@ impl Reading {
                 bytes,
             } => {
                 let bytes = match bytes.await {
-                    Ok(buffer) => Ok(Uint8Array::new(&buffer).to_vec()),
+                    Ok(buffer) => Ok(Rc::new(Uint8Array::new(&buffer).to_vec())),
                     Err(err) => Err(js_error_text(&err)),
                 };
                 (name, size_bytes, bytes)

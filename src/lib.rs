@@ -12,6 +12,7 @@
 //! Two binaries share this library: `ddb-lens` (`src/main.rs`, mounts [`app::App`]) and `worker`
 //! (`src/worker.rs`, calls [`ingest_worker::start`]). Each links only what it uses.
 
+pub mod activity;
 pub mod app;
 pub mod components;
 pub mod dropped;

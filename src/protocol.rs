@@ -9,18 +9,39 @@
 //! page → worker  {type:"load", files:[File…], names:[path…], files_total?, more?}
 //!                {type:"load_more", files:[File…], names:[path…], more}
 //!                {type:"sample"} | {type:"cancel"} | {type:"clear"}
+//!                {type:"query", id, filter:"<Filter JSON>"}
+//!                {type:"rows", id, filter:"<Filter JSON>", offset, limit}
+//!                {type:"record", id, file, record_index}
+//!                {type:"summaries", id}
+//!                {type:"settings", settings:"<ReportSettings JSON>"}
+//!                {type:"evidence", id, file_name, record_index}   (answered by a `record`)
 //! worker → page  {type:"ready"}
 //!                {type:"files", reports:"[<FileReport JSON>, …]"}   (a batch, at most every 50 ms)
 //!                {type:"progress", files_done, files_total, bytes_done, bytes_total, totals:"<Totals JSON>"}
 //!                {type:"done", cancelled, files_not_loaded, elapsed_ms, totals:"<JSON>", overview:"<JSON>", timeline_svg}
+//!                {type:"activity", id, elapsed_ms, summary:"<ActivitySummary JSON>", timeline_svg}
+//!                {type:"rows", id, offset, total, rows:"[<ActivityRow JSON>, …]"}
+//!                {type:"record", id, json} | {type:"record", id, error}
+//!                {type:"summaries", id, tables:"[<TableSummary JSON>, …]", principals:"[<PrincipalSummary JSON>, …]"}
+//!                {type:"report", report:"<Report JSON>", hashes_done, hashes_total}
 //!                {type:"failed", message}   (the worker panicked and is about to stop)
 //! ```
+//!
+//! The activity commands (`query`, `rows`, `record`, `summaries`) carry an `id` that their answer
+//! repeats: the page keeps the id of its latest request and drops answers to older ones, so a
+//! new filter supersedes a query still in flight. The worker answers only the latest of the
+//! queries waiting for it. `record` reads one event's JSON again from its file (`file` indexes
+//! the files that added events, in load order, as `ActivityRow::file` does).
 //!
 //! A long list of files comes in chunks (`load`, then `load_more` until `more` is false): the
 //! page pays for cloning each `File` into the message (Chromium stats the file then), and chunks
 //! spread that over several tasks so the page keeps answering. `files_total` announces the whole
 //! list, so progress is right from the first chunk.
 
+use ddb_lens_core::analysis::activity::{
+    ActivityRow, ActivitySummary, Filter, PrincipalSummary, TableSummary,
+};
+use ddb_lens_core::report::ReportSettings;
 use ddb_lens_core::{FileReport, Overview, Totals};
 use js_sys::{Array, Object, Reflect};
 use serde::{de::DeserializeOwned, Serialize};
@@ -67,6 +88,33 @@ pub enum Command {
     Cancel,
     /// Forget everything loaded.
     Clear,
+    /// The activity summary and timeline of the events `filter` keeps.
+    Query { id: u64, filter: Filter },
+    /// Rows `offset..offset + limit` of the events `filter` keeps.
+    Rows {
+        id: u64,
+        filter: Filter,
+        offset: u64,
+        limit: u64,
+    },
+    /// One event's full JSON, read again from its file.
+    Record {
+        id: u64,
+        file: u32,
+        record_index: u32,
+    },
+    /// The per-table and per-principal summaries of everything loaded.
+    Summaries { id: u64 },
+    /// One event's full JSON by its file's name, as a report's evidence names it; answered by
+    /// a `Record` event with the same id.
+    Evidence {
+        id: u64,
+        file_name: String,
+        record_index: u32,
+    },
+    /// The report's settings (tag policy, rule and check parameters): the report is rebuilt
+    /// with them and sent again.
+    Settings(Box<ReportSettings>),
 }
 
 /// How far the current load is.
@@ -93,6 +141,15 @@ pub struct Done {
     pub timeline_svg: String,
 }
 
+/// A report, as the JSON the core writes (the page reads it back with `report::from_json`, as
+/// it reads a saved report), and how many of the input files are hashed in it so far.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ReportMessage {
+    pub json: String,
+    pub hashes_done: u64,
+    pub hashes_total: u64,
+}
+
 /// What the worker tells the page.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Event {
@@ -105,8 +162,46 @@ pub enum Event {
     Progress { progress: Progress, totals: Totals },
     /// The load (or clear) finished.
     Done(Box<Done>),
+    /// The answer to a `Query`.
+    Activity(Box<Activity>),
+    /// The answer to a `Rows`: `total` is how many events the filter keeps.
+    Rows {
+        id: u64,
+        offset: u64,
+        total: u64,
+        rows: Vec<ActivityRow>,
+    },
+    /// The answer to a `Record`: the event's pretty-printed JSON, or why it could not be read.
+    Record {
+        id: u64,
+        result: Result<String, String>,
+    },
+    /// The answer to a `Summaries`.
+    Summaries(Box<Summaries>),
+    /// The report of everything loaded, after each load and each settings change, and again
+    /// as the files' SHA-256 hashes are computed in the background.
+    Report(Box<ReportMessage>),
     /// The worker hit a bug and stops; everything it had loaded is lost.
     Failed(String),
+}
+
+/// A query's answer.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Activity {
+    pub id: u64,
+    /// The worker's time for the query and the chart.
+    pub elapsed_ms: f64,
+    pub summary: ActivitySummary,
+    /// The stacked timeline; drawn even when nothing matches (it says so).
+    pub timeline_svg: String,
+}
+
+/// The per-table and per-principal summaries.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Summaries {
+    pub id: u64,
+    pub tables: Vec<TableSummary>,
+    pub principals: Vec<PrincipalSummary>,
 }
 
 impl Command {
@@ -128,6 +223,57 @@ impl Command {
             Command::Sample => message("sample").into(),
             Command::Cancel => message("cancel").into(),
             Command::Clear => message("clear").into(),
+            Command::Query { id, filter } => {
+                let message = message("query");
+                set_number(&message, "id", *id as f64);
+                set(&message, "filter", &json(filter));
+                message.into()
+            }
+            Command::Rows {
+                id,
+                filter,
+                offset,
+                limit,
+            } => {
+                let message = message("rows");
+                set_number(&message, "id", *id as f64);
+                set(&message, "filter", &json(filter));
+                set_number(&message, "offset", *offset as f64);
+                set_number(&message, "limit", *limit as f64);
+                message.into()
+            }
+            Command::Record {
+                id,
+                file,
+                record_index,
+            } => {
+                let message = message("record");
+                set_number(&message, "id", *id as f64);
+                set_number(&message, "file", f64::from(*file));
+                set_number(&message, "record_index", f64::from(*record_index));
+                message.into()
+            }
+            Command::Summaries { id } => {
+                let message = message("summaries");
+                set_number(&message, "id", *id as f64);
+                message.into()
+            }
+            Command::Evidence {
+                id,
+                file_name,
+                record_index,
+            } => {
+                let message = message("evidence");
+                set_number(&message, "id", *id as f64);
+                set(&message, "file_name", &JsValue::from_str(file_name));
+                set_number(&message, "record_index", f64::from(*record_index));
+                message.into()
+            }
+            Command::Settings(settings) => {
+                let message = message("settings");
+                set(&message, "settings", &json(settings));
+                message.into()
+            }
         }
     }
 
@@ -158,6 +304,30 @@ impl Command {
             "sample" => Ok(Command::Sample),
             "cancel" => Ok(Command::Cancel),
             "clear" => Ok(Command::Clear),
+            "query" => Ok(Command::Query {
+                id: count(value, "id")?,
+                filter: from_json(value, "filter")?,
+            }),
+            "rows" => Ok(Command::Rows {
+                id: count(value, "id")?,
+                filter: from_json(value, "filter")?,
+                offset: count(value, "offset")?,
+                limit: count(value, "limit")?,
+            }),
+            "record" => Ok(Command::Record {
+                id: count(value, "id")?,
+                file: small(value, "file")?,
+                record_index: small(value, "record_index")?,
+            }),
+            "summaries" => Ok(Command::Summaries {
+                id: count(value, "id")?,
+            }),
+            "evidence" => Ok(Command::Evidence {
+                id: count(value, "id")?,
+                file_name: string(value, "file_name")?,
+                record_index: small(value, "record_index")?,
+            }),
+            "settings" => Ok(Command::Settings(Box::new(from_json(value, "settings")?))),
             other => Err(ProtocolError::UnknownType(other.to_string())),
         }
     }
@@ -179,6 +349,54 @@ impl Event {
                 set_number(&message, "bytes_done", progress.bytes_done as f64);
                 set_number(&message, "bytes_total", progress.bytes_total as f64);
                 set(&message, "totals", &json(totals));
+                message.into()
+            }
+            Event::Activity(activity) => {
+                let message = message("activity");
+                set_number(&message, "id", activity.id as f64);
+                set_number(&message, "elapsed_ms", activity.elapsed_ms);
+                set(&message, "summary", &json(&activity.summary));
+                set(
+                    &message,
+                    "timeline_svg",
+                    &JsValue::from_str(&activity.timeline_svg),
+                );
+                message.into()
+            }
+            Event::Rows {
+                id,
+                offset,
+                total,
+                rows,
+            } => {
+                let message = message("rows");
+                set_number(&message, "id", *id as f64);
+                set_number(&message, "offset", *offset as f64);
+                set_number(&message, "total", *total as f64);
+                set(&message, "rows", &json(rows));
+                message.into()
+            }
+            Event::Record { id, result } => {
+                let message = message("record");
+                set_number(&message, "id", *id as f64);
+                match result {
+                    Ok(text) => set(&message, "json", &JsValue::from_str(text)),
+                    Err(text) => set(&message, "error", &JsValue::from_str(text)),
+                }
+                message.into()
+            }
+            Event::Summaries(summaries) => {
+                let message = message("summaries");
+                set_number(&message, "id", summaries.id as f64);
+                set(&message, "tables", &json(&summaries.tables));
+                set(&message, "principals", &json(&summaries.principals));
+                message.into()
+            }
+            Event::Report(report) => {
+                let message = message("report");
+                set(&message, "report", &JsValue::from_str(&report.json));
+                set_number(&message, "hashes_done", report.hashes_done as f64);
+                set_number(&message, "hashes_total", report.hashes_total as f64);
                 message.into()
             }
             Event::Failed(text) => {
@@ -225,6 +443,36 @@ impl Event {
                 totals: from_json(value, "totals")?,
                 overview: from_json(value, "overview")?,
                 timeline_svg: string(value, "timeline_svg")?,
+            }))),
+            "activity" => Ok(Event::Activity(Box::new(Activity {
+                id: count(value, "id")?,
+                elapsed_ms: number(value, "elapsed_ms")?,
+                summary: from_json(value, "summary")?,
+                timeline_svg: string(value, "timeline_svg")?,
+            }))),
+            "rows" => Ok(Event::Rows {
+                id: count(value, "id")?,
+                offset: count(value, "offset")?,
+                total: count(value, "total")?,
+                rows: from_json(value, "rows")?,
+            }),
+            "record" => {
+                let id = count(value, "id")?;
+                let result = match get(value, "json").as_string() {
+                    Some(text) => Ok(text),
+                    None => Err(string(value, "error")?),
+                };
+                Ok(Event::Record { id, result })
+            }
+            "summaries" => Ok(Event::Summaries(Box::new(Summaries {
+                id: count(value, "id")?,
+                tables: from_json(value, "tables")?,
+                principals: from_json(value, "principals")?,
+            }))),
+            "report" => Ok(Event::Report(Box::new(ReportMessage {
+                json: string(value, "report")?,
+                hashes_done: count(value, "hashes_done")?,
+                hashes_total: count(value, "hashes_total")?,
             }))),
             "failed" => Ok(Event::Failed(string(value, "message")?)),
             other => Err(ProtocolError::UnknownType(other.to_string())),
@@ -327,4 +575,8 @@ fn count(value: &JsValue, field: &'static str) -> Result<u64, ProtocolError> {
         return Err(ProtocolError::BadField(field));
     }
     Ok(n as u64)
+}
+
+fn small(value: &JsValue, field: &'static str) -> Result<u32, ProtocolError> {
+    u32::try_from(count(value, field)?).map_err(|_| ProtocolError::BadField(field))
 }

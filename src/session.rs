@@ -8,12 +8,15 @@
 
 use std::sync::Arc;
 
+use ddb_lens_core::analysis::tags::TagPolicy;
+use ddb_lens_core::report::{self, Report, ReportSettings};
 use ddb_lens_core::{FileReport, Overview, Totals};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 
+use crate::activity::ActivityState;
 use crate::dropped::PickedFile;
 use crate::protocol::{Command, Done, Event, Progress};
 use crate::worker_client::{WorkerClient, WorkerError};
@@ -65,6 +68,34 @@ pub struct Analysis {
     pub timeline_svg: String,
 }
 
+/// Where the report on screen came from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ReportOrigin {
+    /// Built by the worker from the files loaded in this tab.
+    Loaded,
+    /// A report saved earlier and opened from this file: no raw exports behind it.
+    Reopened { file_name: String },
+}
+
+/// The report the analysis views show, and how complete its manifest's hashes are.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ShownReport {
+    pub report: Arc<Report>,
+    pub origin: ReportOrigin,
+    pub hashes_done: u64,
+    pub hashes_total: u64,
+}
+
+/// An evidence event on show: its label, and its JSON (or why it cannot be read) once read.
+pub type EvidenceShown = (String, Option<Result<String, String>>);
+
+/// Record requests for evidence use ids from here up, so their answers are told apart from
+/// the activity view's (which count up from 1).
+const EVIDENCE_IDS: u64 = 1 << 48;
+
+/// Where the tag policy is kept between visits.
+pub const TAG_POLICY_STORAGE_KEY: &str = "ddb-lens.tag-policy";
+
 /// The session's signals and its link to the worker. `Copy`: handlers capture it freely.
 #[derive(Clone, Copy)]
 pub struct Session {
@@ -80,6 +111,17 @@ pub struct Session {
     pub files_not_loaded: RwSignal<u64>,
     /// Why the worker failed, or why dropped items could not be read.
     pub error: RwSignal<Option<String>>,
+    /// The activity view's filter and the worker's answers to it.
+    pub activity: ActivityState,
+    /// The report every analysis view renders; `None` until a load finishes or one is opened.
+    pub report: RwSignal<Option<ShownReport>>,
+    /// Why a saved report could not be opened.
+    pub report_error: RwSignal<Option<String>>,
+    /// The tag policy in force (kept in localStorage), part of the report's settings.
+    pub tag_policy: RwSignal<TagPolicy>,
+    /// The evidence event on show in the findings view: its label and its JSON or why not.
+    pub evidence: RwSignal<Option<EvidenceShown>>,
+    evidence_id: StoredValue<u64>,
     pending: StoredValue<Vec<FileReport>>,
     /// Set by Cancel: the chunks of the load not sent yet stay unsent.
     stop_sending: StoredValue<bool>,
@@ -109,6 +151,12 @@ impl Session {
             elapsed_ms: RwSignal::new(None),
             files_not_loaded: RwSignal::new(0),
             error: RwSignal::new(None),
+            activity: ActivityState::new(),
+            report: RwSignal::new(None),
+            report_error: RwSignal::new(None),
+            tag_policy: RwSignal::new(stored_tag_policy()),
+            evidence: RwSignal::new(None),
+            evidence_id: StoredValue::new(EVIDENCE_IDS),
             pending: StoredValue::new(Vec::new()),
             stop_sending: StoredValue::new(false),
             last_flush_ms: StoredValue::new(f64::NEG_INFINITY),
@@ -121,8 +169,64 @@ impl Session {
     /// Starts the ingest worker and routes its events into this session.
     pub fn connect(self) {
         match WorkerClient::spawn(move |event| self.apply(event)) {
-            Ok(client) => self.client.set_value(Some(client)),
+            Ok(client) => {
+                self.client.set_value(Some(client));
+                self.send(&Command::Settings(Box::new(self.settings())));
+            }
             Err(err) => self.fail(err),
+        }
+    }
+
+    /// The report settings of this session: the tag policy in force, the rest at defaults.
+    pub fn settings(self) -> ReportSettings {
+        ReportSettings {
+            tag_policy: self.tag_policy.get_untracked(),
+            ..ReportSettings::default()
+        }
+    }
+
+    /// A new tag policy: kept for the next visit, and the report rebuilt with it.
+    pub fn set_tag_policy(self, policy: TagPolicy) {
+        if let Some(storage) = window().local_storage().ok().flatten() {
+            // A full or disabled storage only loses the policy for the next visit.
+            let _ = storage.set_item(TAG_POLICY_STORAGE_KEY, &policy.to_json());
+        }
+        self.tag_policy.set(policy);
+        self.send(&Command::Settings(Box::new(self.settings())));
+    }
+
+    /// Asks for one evidence event's JSON (a finding's), shown in `evidence` when it comes.
+    pub fn show_evidence(self, label: String, file_name: String, record_index: u32) {
+        let id = self.evidence_id.get_value() + 1;
+        self.evidence_id.set_value(id);
+        self.evidence.set(Some((label, None)));
+        self.send(&Command::Evidence {
+            id,
+            file_name,
+            record_index,
+        });
+    }
+
+    /// Shows a report saved earlier (its JSON export), without the exports it was made from.
+    pub fn open_report(self, file_name: String, text: &str) {
+        match report::from_json(text) {
+            Ok(opened) => {
+                self.report_error.set(None);
+                self.report.set(Some(ShownReport {
+                    hashes_done: opened
+                        .inputs
+                        .files
+                        .iter()
+                        .filter(|f| f.sha256.is_some())
+                        .count() as u64,
+                    hashes_total: opened.inputs.files.len() as u64,
+                    report: Arc::new(opened),
+                    origin: ReportOrigin::Reopened { file_name },
+                }));
+            }
+            Err(err) => self
+                .report_error
+                .set(Some(format!("{file_name} could not be opened: {err}"))),
         }
     }
 
@@ -216,6 +320,7 @@ impl Session {
         self.elapsed_ms.set(None);
         self.files_not_loaded.set(0);
         self.error.set(None);
+        self.activity.reset();
         self.phase.set(Phase::Idle);
     }
 
@@ -243,6 +348,36 @@ impl Session {
                 self.totals.set(totals);
             }
             Ok(Event::Done(done)) => self.finish(*done),
+            Ok(Event::Activity(activity)) => self.activity.on_activity(*activity),
+            Ok(Event::Rows {
+                id,
+                offset,
+                total,
+                rows,
+            }) => self.activity.on_rows(id, offset, total, rows),
+            Ok(Event::Record { id, result }) if id >= EVIDENCE_IDS => {
+                if id == self.evidence_id.get_value() {
+                    self.evidence.update(|shown| {
+                        if let Some((_, answer)) = shown {
+                            *answer = Some(result);
+                        }
+                    });
+                }
+            }
+            Ok(Event::Record { id, result }) => self.activity.on_record(id, result),
+            Ok(Event::Summaries(summaries)) => self.activity.on_summaries(*summaries),
+            Ok(Event::Report(message)) => match report::from_json(&message.json) {
+                Ok(made) => self.report.set(Some(ShownReport {
+                    report: Arc::new(made),
+                    origin: ReportOrigin::Loaded,
+                    hashes_done: message.hashes_done,
+                    hashes_total: message.hashes_total,
+                })),
+                // Both sides are one build: a report that does not read back is a bug.
+                Err(err) => self.fail(WorkerError::Failed(format!(
+                    "the report could not be read: {err}"
+                ))),
+            },
             Ok(Event::Failed(message)) => self.fail(WorkerError::Failed(message)),
             Err(err) => self.fail(err),
         }
@@ -259,6 +394,7 @@ impl Session {
         self.last_flush_ms.set_value(f64::NEG_INFINITY);
         self.progress.set(progress);
         self.analysis.set(None);
+        self.report.set(None);
         self.elapsed_ms.set(None);
         self.files_not_loaded.set(0);
         self.error.set(None);
@@ -275,6 +411,10 @@ impl Session {
         }
         self.files_not_loaded.set(done.files_not_loaded);
         self.elapsed_ms.set(Some(done.elapsed_ms));
+        self.activity.loaded();
+        if self.activity.shown.get_value() {
+            self.activity.refresh(move |command| self.send(command));
+        }
         self.analysis.set(Some(Analysis {
             overview: done.overview,
             timeline_svg: done.timeline_svg,
@@ -297,6 +437,8 @@ impl Session {
             self.error.set(Some(err.to_string()));
             self.phase.set(Phase::Error);
             self.reset_on_next_load.set_value(true);
+            // The new worker starts empty: nothing it could answer about the old events.
+            self.activity.reset();
             if !matches!(err, WorkerError::Start(_)) {
                 // Not from inside the old worker's handler, which dropping the client frees.
                 spawn_local(async move {
@@ -330,7 +472,8 @@ impl Session {
         self.next_row_id.set_value(next_id);
     }
 
-    fn send(self, command: &Command) {
+    /// Sends a command to the worker (queued until it is ready; dropped if it failed to start).
+    pub fn send(self, command: &Command) {
         self.client.with_value(|client| {
             if let Some(client) = client {
                 client.send(command);
@@ -356,4 +499,16 @@ async fn next_task() {
         }
     });
     let _ = JsFuture::from(promise).await;
+}
+
+/// The tag policy saved on an earlier visit, else the default; a saved policy that no longer
+/// reads (an older format, a hand edit) falls back to the default.
+fn stored_tag_policy() -> TagPolicy {
+    window()
+        .local_storage()
+        .ok()
+        .flatten()
+        .and_then(|storage| storage.get_item(TAG_POLICY_STORAGE_KEY).ok().flatten())
+        .and_then(|text| TagPolicy::from_json(&text).ok())
+        .unwrap_or_default()
 }

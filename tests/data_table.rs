@@ -49,7 +49,7 @@ async fn sorts_filters_and_pages() {
     );
     assert_eq!(
         one(&container, ".show-more").text_content().unwrap(),
-        "Show 1 more of 1"
+        "Show the last 1"
     );
     // The hostile name is text: no <img> was made from it.
     assert!(all(&container, "img").is_empty());

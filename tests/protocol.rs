@@ -2,7 +2,11 @@
 //!
 //! Run: `cargo test -p ddb-lens --target wasm32-unknown-unknown --test protocol`
 
-use ddb_lens::protocol::{Command, Done, Event, Progress, ProtocolError};
+use ddb_lens::protocol::{Activity, Command, Done, Event, Progress, ProtocolError, Summaries};
+use ddb_lens_core::analysis::activity::{
+    ActivityPlane, ActivityRow, ActivitySummary, ErrorFilter, Filter, PrincipalSummary,
+    TableSummary,
+};
 use ddb_lens_core::{FileKind, FileReport, FileStatus, Overview, Totals};
 use js_sys::{Array, Object, Reflect};
 use wasm_bindgen::JsValue;
@@ -165,5 +169,126 @@ fn bad_messages_are_named() {
         ]))
         .map(|_| ()),
         Err(ProtocolError::BadField("names"))
+    );
+}
+
+#[wasm_bindgen_test]
+fn activity_messages_round_trip() {
+    let filter = Filter {
+        from_ms: Some(1_772_323_200_000),
+        tables: vec!["orders".into(), "<b>".into()],
+        errors: ErrorFilter::Errors,
+        planes: vec![ActivityPlane::Read, ActivityPlane::Other],
+        ..Filter::default()
+    };
+    let commands = [
+        Command::Query {
+            id: 7,
+            filter: filter.clone(),
+        },
+        Command::Rows {
+            id: 7,
+            filter,
+            offset: 999_900,
+            limit: 100,
+        },
+        Command::Record {
+            id: 8,
+            file: 3,
+            record_index: 4_000_000_000,
+        },
+        Command::Summaries { id: 9 },
+    ];
+    for command in commands {
+        let round = Command::from_js(&command.to_js()).unwrap();
+        assert_eq!(format!("{round:?}"), format!("{command:?}"));
+    }
+    let row = ActivityRow {
+        position: 999_999,
+        time_ms: 1,
+        time: "1970-01-01T00:00:00.001Z".into(),
+        event_source: "dynamodb.amazonaws.com".into(),
+        event_name: "Scan".into(),
+        plane: ActivityPlane::Read,
+        tables: vec!["a".into(), "b".into()],
+        principal: "arn:aws:iam::1:user/x".into(),
+        source_ip: "192.0.2.1".into(),
+        error_code: "AccessDenied".into(),
+        user_agent: "ua".into(),
+        account: "1".into(),
+        region: "eu-west-1".into(),
+        file: 2,
+        file_name: "AWSLogs/x.json.gz".into(),
+        record_index: 5,
+    };
+    let events = [
+        Event::Activity(Box::new(Activity {
+            id: 7,
+            elapsed_ms: 3.5,
+            summary: ActivitySummary {
+                events: 10,
+                ..ActivitySummary::default()
+            },
+            timeline_svg: "<svg></svg>".into(),
+        })),
+        Event::Rows {
+            id: 7,
+            offset: 999_900,
+            total: 1_000_000,
+            rows: vec![row],
+        },
+        Event::Record {
+            id: 8,
+            result: Ok("{\n  \"eventID\": \"x\"\n}".into()),
+        },
+        Event::Record {
+            id: 8,
+            result: Err("gone".into()),
+        },
+        Event::Summaries(Box::new(Summaries {
+            id: 9,
+            tables: vec![TableSummary {
+                table: "orders".into(),
+                events: 1,
+                planes: Default::default(),
+                errors: 0,
+                principals: 1,
+                top_principals: Vec::new(),
+                first_ms: 0,
+                last_ms: 0,
+                last_change: None,
+            }],
+            principals: vec![PrincipalSummary {
+                principal: "p".into(),
+                identity_type: "IAMUser".into(),
+                events: 1,
+                errors: 0,
+                planes: Default::default(),
+                first_ms: 0,
+                last_ms: 0,
+                tables: Vec::new(),
+                tables_distinct: 0,
+                operations: Vec::new(),
+                operations_distinct: 0,
+                source_ips: Vec::new(),
+                source_ips_distinct: 0,
+                user_agents: Vec::new(),
+                user_agents_distinct: 0,
+            }],
+        })),
+    ];
+    for event in events {
+        assert_eq!(Event::from_js(&event.to_js()), Ok(event));
+    }
+    // A record number past u32 is refused, not wrapped.
+    assert_eq!(
+        Command::from_js(&object(&[
+            ("type", "record".into()),
+            ("id", 1.into()),
+            ("file", 0.into()),
+            ("record_index", JsValue::from_f64(5e9)),
+        ]))
+        .map(|_| ()),
+        Err(ProtocolError::BadField("record_index"))
     );
 }

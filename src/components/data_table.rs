@@ -221,7 +221,9 @@ pub fn DataTable(
                     {move || {
                         let matching = visible.with(Vec::len);
                         let total = total();
-                        if matching == total {
+                        if matching == total && total == 1 {
+                            "1 row".to_string()
+                        } else if matching == total {
                             format!("{} rows", ddb_lens_core::ingest::thousands(total as u64))
                         } else {
                             format!(
@@ -307,16 +309,20 @@ pub fn DataTable(
             <Show when=move || { visible.with(Vec::len) > shown.get() }>
                 <button
                     type="button"
-                    class="show-more"
+                    class="button show-more"
                     on:click=move |_| shown.update(|n| *n += page_size)
                 >
                     {move || {
                         let rest = visible.with(Vec::len).saturating_sub(shown.get());
-                        format!(
-                            "Show {} more of {}",
-                            rest.min(page_size),
-                            ddb_lens_core::ingest::thousands(rest as u64)
-                        )
+                        if rest <= page_size {
+                            format!("Show the last {}", ddb_lens_core::ingest::thousands(rest as u64))
+                        } else {
+                            format!(
+                                "Show {} more ({} not shown)",
+                                page_size,
+                                ddb_lens_core::ingest::thousands(rest as u64)
+                            )
+                        }
                     }}
                 </button>
             </Show>

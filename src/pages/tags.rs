@@ -325,7 +325,7 @@ pub fn TagPolicyEditor(
                                         <td>
                                             <button
                                                 type="button"
-                                                class="policy-key-remove"
+                                                class="button button-quiet policy-key-remove"
                                                 aria-label=format!("Remove {}", key.key)
                                                 on:click=move |_| {
                                                     let mut next = policy.get_untracked();
@@ -357,11 +357,12 @@ pub fn TagPolicyEditor(
                         }
                     }
                 />
-                <button type="button" id="policy-add" on:click=move |_| add_key()>
+                <button type="button" class="button" id="policy-add" on:click=move |_| add_key()>
                     "Add"
                 </button>
                 <button
                     type="button"
+                    class="button"
                     id="policy-reset"
                     on:click=move |_| {
                         notes.set(Vec::new());
@@ -474,5 +475,35 @@ pub fn TagCoverageView(
             <h3>"History of required tags"</h3>
             <DataTable id="tag-history" caption="Changes to required tags".to_string() data=Signal::derive(move || history.with(|h| history_table(h))) />
         </section>
+    }
+}
+
+/// `#tags-view`: the policy editor over the report's tag section.
+#[component]
+pub fn TagsPage() -> impl IntoView {
+    let session = expect_context::<crate::session::Session>();
+    let section = move || session.report.get().map(|s| s.report.tags.clone());
+    let coverage = Signal::derive(move || {
+        section().map(|t| t.coverage).unwrap_or_else(|| {
+            ddb_lens_core::analysis::tags::coverage(&[], &session.tag_policy.get())
+        })
+    });
+    let history = Signal::derive(move || section().map(|t| t.history).unwrap_or_default());
+    view! {
+        <main id="tags-view" class="page">
+            <TagPolicyEditor
+                policy=session.tag_policy
+                on_change=Callback::new(move |policy| session.set_tag_policy(policy))
+            />
+            {move || section().filter(|t| t.tables_without_tag_data > 0).map(|t| view! {
+                <p class="hint">
+                    {format!(
+                        "{} more tables are known from other exports, but no loaded export gives their tags: they are left out of the shares below.",
+                        ddb_lens_core::ingest::thousands(t.tables_without_tag_data)
+                    )}
+                </p>
+            })}
+            <TagCoverageView coverage=coverage history=history />
+        </main>
     }
 }

@@ -31,6 +31,9 @@ const USAGE: &str = "usage:
                                       --kms-key-arn adds a key dynamodb-table-encrypted-kms allows;
                                       --stream-consumer marks a table (name or account/region/name)
                                       as needing a stream with an active Lambda trigger
+  ddb-lens report --sample [--html FILE] ...
+                                      the same, of the page's built-in sample
+
 PATH is a file or a folder (read recursively, e.g. an AWSLogs/ download).";
 
 fn main() -> ExitCode {
@@ -56,6 +59,8 @@ struct ReportOptions {
     kms_key_arns: Vec<String>,
     /// Added to the settings' `compliance.stream_consumer_required`.
     stream_consumers: Vec<String>,
+    /// The page's built-in sample instead of files: the same report its "Load the sample" makes.
+    sample: bool,
 }
 
 fn run(args: &[String]) -> Result<ExitCode, String> {
@@ -84,6 +89,7 @@ fn run(args: &[String]) -> Result<ExitCode, String> {
             "--stream-consumer" if is_report => {
                 options.stream_consumers.push(value(&mut iter, arg)?)
             }
+            "--sample" if is_report => options.sample = true,
             "--threads" => {
                 threads = iter
                     .next()
@@ -97,7 +103,10 @@ fn run(args: &[String]) -> Result<ExitCode, String> {
     if let Some(flag) = paths.iter().find(|a| a.starts_with("--")) {
         return Err(format!("unknown option {flag}"));
     }
-    if paths.is_empty() && command != "help" && command != "--help" {
+    if options.sample && !paths.is_empty() {
+        return Err("--sample takes no PATH".into());
+    }
+    if paths.is_empty() && !options.sample && command != "help" && command != "--help" {
         return Err("no PATH given".into());
     }
     match command.as_str() {
@@ -215,8 +224,19 @@ fn make_report(paths: &[&String], options: &ReportOptions) -> Result<ExitCode, S
         ))?;
         settings.report_time_ms = Some(ms);
     }
-    let files = collect_files(paths)?;
     let mut loader = Loader::new(Limits::default());
+    if options.sample {
+        // In the page's order, under the page's names: the same report, byte for byte.
+        for (index, (name, bytes)) in ddb_lens_gen::sample_files().iter().enumerate() {
+            loader.ingest(name, bytes);
+            loader.set_sha256(index, report::sha256_hex(bytes));
+        }
+    }
+    let files = if options.sample {
+        Vec::new()
+    } else {
+        collect_files(paths)?
+    };
     for (index, (name, path)) in files.iter().enumerate() {
         match std::fs::read(path) {
             Ok(bytes) => {

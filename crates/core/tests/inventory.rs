@@ -661,25 +661,27 @@ fn latest_wins_per_field_and_says_who_said_it() {
     let status = row(&inv, "orders").status.clone().unwrap();
     assert_eq!(status.observed_at_ms, Some(ms("2026-03-06T00:00:00Z")));
 
-    // Equal times: the file loaded later wins.
-    let loader = load_all(&[
-        (
-            "config/a.json".into(),
-            item("2026-03-06T00:00:00Z", true).into_bytes(),
-        ),
-        (
-            "config/b.json".into(),
-            item("2026-03-06T00:00:00Z", false).into_bytes(),
-        ),
-    ]);
-    let protection = row(&inventory(loader.model()), "orders")
-        .deletion_protection
-        .clone()
-        .unwrap();
-    assert_eq!(
-        (protection.value, protection.file.as_str()),
-        (false, "config/b.json")
+    // Equal times: the file whose name sorts later wins, in whichever order they load (the
+    // page loads files in the order dropped, the CLI in name order: their reports must agree).
+    let a = (
+        "config/a.json".to_string(),
+        item("2026-03-06T00:00:00Z", true).into_bytes(),
     );
+    let b = (
+        "config/b.json".to_string(),
+        item("2026-03-06T00:00:00Z", false).into_bytes(),
+    );
+    for files in [[a.clone(), b.clone()], [b, a]] {
+        let loader = load_all(&files);
+        let protection = row(&inventory(loader.model()), "orders")
+            .deletion_protection
+            .clone()
+            .unwrap();
+        assert_eq!(
+            (protection.value, protection.file.as_str()),
+            (false, "config/b.json")
+        );
+    }
 }
 
 #[test]

@@ -99,7 +99,52 @@ fn fixtures_report_matches_the_golden_files() {
         golden(&format!("csv/{name}"), &text);
     }
     // What the goldens should hold, said once in code so a wrong golden cannot be blessed.
-    assert_eq!(report.inputs.totals.files, 42);
+    assert_eq!(report.inputs.totals.files, 43);
+    assert_eq!(report.overview.events, 34);
+    // The rules' findings, each event named by its file, and every rule in the catalogue.
+    let fired: Vec<(&str, &[String])> = report
+        .findings
+        .iter()
+        .map(|f| (f.rule_id.as_str(), f.tables.as_slice()))
+        .collect();
+    assert_eq!(
+        fired,
+        [
+            ("ddb-pitr-disabled", &["customers".to_string()][..]),
+            ("ddb-root-user-activity", &["sessions-prod".to_string()][..]),
+            ("ddb-stream-disabled", &["orders".to_string()][..]),
+            // The posture estate's trail turns audit's stream off.
+            ("ddb-stream-disabled", &["audit".to_string()][..]),
+            (
+                "ddb-table-restored",
+                &["orders".into(), "orders-restored".into()][..]
+            ),
+            ("ddb-required-tag-removed", &["Orders".to_string()][..]),
+            ("ddb-required-tag-removed", &["Payments".to_string()][..]),
+        ]
+    );
+    let pitr = &report.findings[0];
+    assert_eq!(pitr.evidence.len(), 1);
+    assert_eq!(
+        pitr.evidence[0].file,
+        "fixtures/cloudtrail/lookup-events.json"
+    );
+    assert_eq!(report.rules.len(), ddb_lens_core::rules::RULES.len());
+    assert_eq!(
+        report.rules.iter().map(|r| r.findings).sum::<u64>(),
+        report.findings.len() as u64
+    );
+    // The inventory, and the tags: coverage over the tables whose tags an export gave, the
+    // history from the UntagResource calls.
+    assert_eq!(report.tables.len(), 18);
+    assert_eq!(report.tags.coverage.tables, 6);
+    let history: Vec<&str> = report
+        .tags
+        .history
+        .iter()
+        .map(|h| h.sentence.as_str())
+        .collect();
+    assert_eq!(history.len(), 2, "{history:?}");
     // The posture estate reaches the posture sections: AWS Config's stale PITR verdict on
     // `sessions` disagrees with the newer describe-continuous-backups, whose stream's only
     // trigger is disabled; `ledger`'s Config history has its changes; describe-table's KMS
@@ -231,6 +276,95 @@ fn filters_narrow_the_overview_and_gaps() {
     assert!(eu.overview.regions.iter().all(|r| r.name == "eu-west-1"));
     // The manifest still lists every file: filters choose events, not evidence.
     assert_eq!(eu.inputs.files.len(), all.inputs.files.len());
+    // Findings, tables and tags keep to the region (or do not say one).
+    assert!(eu.findings.len() < all.findings.len());
+    assert!(eu
+        .findings
+        .iter()
+        .all(|f| f.regions.is_empty() || f.regions.iter().any(|r| r == "eu-west-1")));
+    assert!(eu.tables.len() < all.tables.len());
+    assert!(eu
+        .tables
+        .iter()
+        .all(|t| t.region.is_empty() || t.region == "eu-west-1"));
+    assert!(eu
+        .tags
+        .coverage
+        .rows
+        .iter()
+        .all(|r| r.region == "eu-west-1"));
+    // The catalogue is the same: every rule ran; fewer findings are listed.
+    assert_eq!(eu.rules.len(), all.rules.len());
+    assert_eq!(
+        eu.rules.iter().map(|r| r.findings).sum::<u64>(),
+        eu.findings.len() as u64
+    );
+}
+
+#[test]
+fn one_tag_policy_for_the_tags_section_and_the_rule() {
+    // A policy that does not require Confidentiality: removing it from Orders is no finding,
+    // and the coverage measures the policy's keys only.
+    let files = fixture_files();
+    let mut settings = ReportSettings::default();
+    settings
+        .tag_policy
+        .keys
+        .retain(|k| k.key != "Confidentiality");
+    let report = make(&files, &settings);
+    let removed: Vec<&[String]> = report
+        .findings
+        .iter()
+        .filter(|f| f.rule_id == "ddb-required-tag-removed")
+        .map(|f| f.tables.as_slice())
+        .collect();
+    assert_eq!(removed, [&["Payments".to_string()][..]]);
+    assert_eq!(report.tags.coverage.keys.len(), 2);
+    assert!(report
+        .tags
+        .history
+        .iter()
+        .all(|h| h.key != "Confidentiality"));
+}
+
+#[test]
+fn rule_parameters_reach_the_rules() {
+    let tests = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests");
+    let name = "fixtures/rules/ddb-access-denied-burst/fail.json";
+    let files = vec![(name.to_string(), std::fs::read(tests.join(name)).unwrap())];
+    let bursts = |count: u32| {
+        let mut settings = ReportSettings::default();
+        settings.rules.denied_burst_count = count;
+        make(&files, &settings)
+            .findings
+            .iter()
+            .filter(|f| f.rule_id == "ddb-access-denied-burst")
+            .count()
+    };
+    assert!(bursts(10) > 0);
+    assert_eq!(bursts(10_000), 0);
+}
+
+#[test]
+fn a_table_described_in_an_account_without_cloudtrail_is_a_gap() {
+    // A describe-table saved under no account folder still names its account by its ARN.
+    let describe = br#"{"Table":{"TableName":"ledger","TableStatus":"ACTIVE",
+        "TableArn":"arn:aws:dynamodb:eu-north-1:999988887777:table/ledger"}}"#;
+    let files = vec![
+        fixture_files().remove(1),
+        ("saved/ledger.json".to_string(), describe.to_vec()),
+    ];
+    let report = make(&files, &ReportSettings::default());
+    let gap = report
+        .gaps
+        .scopes_without_cloudtrail
+        .iter()
+        .find(|g| g.account == "999988887777")
+        .expect("the ledger's account is a gap");
+    assert_eq!(gap.region, "eu-north-1");
+    assert_eq!(gap.seen_in, ["saved/ledger.json"]);
+    let ledger = report.tables.iter().find(|t| t.name == "ledger").unwrap();
+    assert_eq!(ledger.sources.len(), 1);
 }
 
 #[test]
@@ -343,10 +477,7 @@ fn hostile_settings() -> ReportSettings {
     settings.tag_policy.keys[1].allowed_values = PAYLOADS.iter().map(|p| p.to_string()).collect();
     settings.compliance.kms_key_arns = PAYLOADS.iter().map(|p| p.to_string()).collect();
     settings.compliance.stream_consumer_required = PAYLOADS.iter().map(|p| p.to_string()).collect();
-    settings.rules.0.insert(
-        PAYLOADS[1].to_string(),
-        serde_json::json!({ PAYLOADS[3]: PAYLOADS[4] }),
-    );
+    settings.tag_policy.keys[2].key = PAYLOADS[1].to_string();
     settings
 }
 
@@ -355,7 +486,8 @@ const TAGS: &[&str] = &[
     "html", "head", "meta", "title", "style", "body", "header", "h1", "h2", "h3", "p", "code",
     "nav", "ol", "ul", "li", "a", "main", "section", "div", "input", "table", "caption", "thead",
     "tbody", "tr", "th", "td", "strong", "br", "dl", "dt", "dd", "footer", "script", "svg", "rect",
-    "details", "summary", "small", "text", "line", "polyline", "path", "g",
+    "text", "line", "polyline", "path", "g", "details", "summary", "h4", "pre", "sup", "span",
+    "small",
 ];
 
 /// Reads `html` as a browser's tokenizer does and checks that nothing in it can run or load:
@@ -461,6 +593,7 @@ fn hostile_table_names_in_the_model_never_become_markup() {
             "awsRegion": "eu-west-1", "recipientAccountId": "111122223333",
             "eventID": format!("00000000-0000-4000-8000-{:012}", table.len()),
             "requestParameters": { "tableName": table },
+            "userIdentity": { "type": "IAMUser", "arn": table },
         })
     };
     let records: Vec<_> = PAYLOADS.iter().map(|p| event(p)).collect();
@@ -472,11 +605,16 @@ fn hostile_table_names_in_the_model_never_become_markup() {
         .events_unsorted
         .iter()
         .any(|e| model.tables(e).any(|t| t == PAYLOADS[1])));
-    let page = html::render(&report::build(
-        model,
-        loader.reports(),
-        &ReportSettings::default(),
-    ));
+    let made = report::build(model, loader.reports(), &ReportSettings::default());
+    // The payloads reach the findings (as tables and principals) and the inventory.
+    assert!(made
+        .findings
+        .iter()
+        .any(|f| f.tables.iter().any(|t| t == PAYLOADS[1])
+            && f.principals.iter().any(|p| p == PAYLOADS[1])));
+    assert!(made.tables.iter().any(|t| t.name == PAYLOADS[0]));
+    let page = html::render(&made);
+    assert!(page.contains("<code>&quot;&gt;&lt;img src&#61;x onerror&#61;alert(1)&gt;</code>"));
     assert!(!page.contains("<script>alert"));
     assert!(!page.contains("onerror="));
     assert_inert(&page);
@@ -556,8 +694,9 @@ fn the_html_fetches_nothing() {
     ] {
         assert!(!page.contains(needle), "{needle}");
     }
-    // The only URL inside a tag: the SVG namespace, an identifier that is never fetched. The
-    // compliance checks' references and the KMS note's source are text for a reader to copy.
+    // URLs inside a tag: only the SVG namespace, an identifier that is never fetched. The
+    // rules' and checks' references and the KMS note's source are text for a reader to copy
+    // (not links: nothing in the report leaves it).
     let in_tags: Vec<&str> = page
         .match_indices("://")
         .filter(|(at, _)| page[..*at].rfind('<') > page[..*at].rfind('>'))
@@ -610,11 +749,10 @@ fn sample_report_fills_the_posture_sections() {
         !page.contains("Chart left out"),
         "a chart failed the SVG check"
     );
-    assert_eq!(
-        page.matches("<svg").count(),
-        3,
-        "timeline, config changes, compliance"
-    );
+    for chart in ["svg.timeline", "config-changes", "compliance-chart"] {
+        let class = chart.trim_start_matches("svg.");
+        assert!(page.contains(&format!("class=\"{class}\"")), "{chart}");
+    }
     assert!(page.contains("class=\"verdict verdict-pass\""));
     assert_inert(&page);
     if let Some(path) = std::env::var_os("SAMPLE_REPORT_HTML") {

@@ -303,6 +303,32 @@ fn generated_sample() {
     }
     let logs = seen.logs.as_ref().expect("events loaded");
     assert!(logs.last_ms - logs.first_ms >= 2 * 24 * HOUR);
-    // The generator writes no trail changes (only DescribeTrails, GetTrailStatus, ...).
-    assert!(seen.trail_changes.is_empty());
+    // The sample's trail incidents, in time order: the trail updated, stopped and started,
+    // its selectors dropping DynamoDB data events then logging every table again, an old
+    // trail deleted (the rule tests cover the details).
+    let effects: Vec<TrailEffect> = seen.trail_changes.iter().map(|c| c.effect).collect();
+    for effect in [
+        TrailEffect::TrailUpdated,
+        TrailEffect::LoggingStopped,
+        TrailEffect::LoggingStarted,
+        TrailEffect::LogsNoTables,
+        TrailEffect::LogsAllTables,
+        TrailEffect::TrailDeleted,
+    ] {
+        assert!(effects.contains(&effect), "{effect:?} not in {effects:?}");
+    }
+    let dropped = seen
+        .trail_changes
+        .iter()
+        .position(|c| c.effect == TrailEffect::LogsNoTables)
+        .unwrap();
+    assert!(seen.trail_changes[dropped].drops_dynamodb_data_events);
+    assert!(seen.trail_changes[dropped + 1..]
+        .iter()
+        .any(|c| c.effect == TrailEffect::LogsAllTables));
+    // Tables with control-plane events only: a restored table and an idle one.
+    assert!(seen
+        .tables
+        .iter()
+        .any(|t| t.status == DataVisibility::ControlPlaneOnly));
 }

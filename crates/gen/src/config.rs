@@ -18,10 +18,71 @@ pub(crate) struct ConfigFile {
 }
 
 /// When Config recorded the item for a change (a minute or few after the call).
-fn capture_ms(seed: u64, t: &Table, ci: usize) -> i64 {
+pub(crate) fn capture_ms(seed: u64, t: &Table, ci: usize) -> i64 {
     t.changes[ci].time_ms
         + MINUTE_MS
         + (mix(seed ^ label(&t.name) ^ ci as u64) % (4 * 60_000)) as i64
+}
+
+/// The item Config holds for a table from before the window (a table the window did not
+/// create): its capture time, up to sixty days before the window, and its status.
+pub(crate) fn baseline(w: &World, t: &Table, ti: usize) -> (i64, &'static str) {
+    let discovered = mix(w.seed ^ label(&t.name) ^ ti as u64) % 10 < 3;
+    let h = mix(w.seed ^ label(&t.name));
+    let back = (h % (60 * 24 * 60)) as i64 * MINUTE_MS + (mix(h) % 60_000) as i64;
+    let capture = (w.start_ms - back).max(t.created_ms + MINUTE_MS);
+    (
+        capture,
+        if discovered {
+            "ResourceDiscovered"
+        } else {
+            "OK"
+        },
+    )
+}
+
+/// One configuration item Config recorded for a table.
+pub(crate) struct RecordedItem<'t> {
+    pub capture_ms: i64,
+    pub status: &'static str,
+    /// `None` for the deletion.
+    pub state: Option<std::borrow::Cow<'t, TableState>>,
+    /// The CloudTrail record of the change, when it was logged.
+    pub related_gidx: Option<u64>,
+}
+
+/// Every item Config recorded for a table, oldest first: the one from before the window (for
+/// a table the window did not create), then one per change Config records.
+pub(crate) fn recorded_items<'t>(w: &World, t: &'t Table, ti: usize) -> Vec<RecordedItem<'t>> {
+    let mut items = Vec::new();
+    if !t.changes.iter().any(|c| c.kind.is_creation()) {
+        let (capture_ms, status) = baseline(w, t, ti);
+        items.push(RecordedItem {
+            capture_ms,
+            status,
+            state: Some(std::borrow::Cow::Borrowed(&t.initial)),
+            related_gidx: None,
+        });
+    }
+    for (ci, c) in t.changes.iter().enumerate() {
+        if !c.kind.recorded_by_config() {
+            continue;
+        }
+        let (state, status) = match c.kind {
+            ChangeKind::Delete => (None, "ResourceDeleted"),
+            ChangeKind::Create | ChangeKind::Restore { .. } => {
+                (Some(t.state_at(c.time_ms)), "ResourceDiscovered")
+            }
+            _ => (Some(t.state_at(c.time_ms)), "OK"),
+        };
+        items.push(RecordedItem {
+            capture_ms: capture_ms(w.seed, t, ci),
+            status,
+            state,
+            related_gidx: c.event_gidx,
+        });
+    }
+    items
 }
 
 /// The end of the window: when the snapshot is taken.
@@ -50,7 +111,7 @@ pub(crate) fn snapshot(w: &World, si: usize, j: &mut Json) -> ConfigFile {
         let (capture, status, related) = match last {
             Some(ci) => (
                 capture_ms(w.seed, t, ci),
-                if t.changes[ci].kind == ChangeKind::Create {
+                if t.changes[ci].kind.is_creation() {
                     "ResourceDiscovered"
                 } else {
                     "OK"
@@ -58,18 +119,8 @@ pub(crate) fn snapshot(w: &World, si: usize, j: &mut Json) -> ConfigFile {
                 t.changes[ci].event_gidx,
             ),
             None => {
-                let discovered = mix(w.seed ^ label(&t.name) ^ ti as u64) % 10 < 3;
-                let back = (mix(w.seed ^ label(&t.name)) % (20 * 24 * 60)) as i64 * MINUTE_MS;
-                let capture = (w.start_ms - back).max(t.created_ms + MINUTE_MS);
-                (
-                    capture,
-                    if discovered {
-                        "ResourceDiscovered"
-                    } else {
-                        "OK"
-                    },
-                    None,
-                )
+                let (capture, status) = baseline(w, t, ti);
+                (capture, status, None)
             }
         };
         write_item(
@@ -88,7 +139,7 @@ pub(crate) fn snapshot(w: &World, si: usize, j: &mut Json) -> ConfigFile {
     let c = Civil::from_ms(at);
     ConfigFile {
         path: format!(
-            "AWSLogs/{account}/Config/{region}/{}/{}/{}/ConfigSnapshot/{account}_Config_{region}_ConfigSnapshot_{}_{id}.json.gz",
+            "config-deliveries/AWSLogs/{account}/Config/{region}/{}/{}/{}/ConfigSnapshot/{account}_Config_{region}_ConfigSnapshot_{}_{id}.json.gz",
             c.year,
             c.month,
             c.day,
@@ -132,7 +183,9 @@ pub(crate) fn history(w: &World, si: usize, j: &mut Json) -> Vec<ConfigFile> {
             let change = &t.changes[ci];
             let (state, status) = match change.kind {
                 ChangeKind::Delete => (None, "ResourceDeleted"),
-                ChangeKind::Create => (Some(t.state_at(change.time_ms)), "ResourceDiscovered"),
+                ChangeKind::Create | ChangeKind::Restore { .. } => {
+                    (Some(t.state_at(change.time_ms)), "ResourceDiscovered")
+                }
                 _ => (Some(t.state_at(change.time_ms)), "OK"),
             };
             write_item(
@@ -151,7 +204,7 @@ pub(crate) fn history(w: &World, si: usize, j: &mut Json) -> Vec<ConfigFile> {
         let c = Civil::from_ms(to);
         files.push(ConfigFile {
             path: format!(
-                "AWSLogs/{account}/Config/{region}/{}/{}/{}/ConfigHistory/{account}_Config_{region}_ConfigHistory_AWS::DynamoDB::Table_{}_{}_1.json.gz",
+                "config-deliveries/AWSLogs/{account}/Config/{region}/{}/{}/{}/ConfigHistory/{account}_Config_{region}_ConfigHistory_AWS::DynamoDB::Table_{}_{}_1.json.gz",
                 c.year,
                 c.month,
                 c.day,
@@ -247,7 +300,7 @@ fn write_item(
 
 /// The table as Config records it: DescribeTable with lower-camel keys (Config's
 /// serialiser turns `SSEDescription` into `sSEDescription`) and epoch-millisecond dates.
-fn write_configuration(j: &mut Json, st: &Stream, t: &Table, s: &TableState) {
+pub(crate) fn write_configuration(j: &mut Json, st: &Stream, t: &Table, s: &TableState) {
     j.obj();
     j.ka("attributeDefinitions");
     for a in t.attribute_definitions() {
@@ -314,6 +367,12 @@ fn write_configuration(j: &mut Json, st: &Stream, t: &Table, s: &TableState) {
         j.kb("streamEnabled", true);
         j.ks("streamViewType", view);
         j.end_obj();
+        j.ks(
+            "latestStreamLabel",
+            &crate::time::stream_label(s.stream_label_ms),
+        );
+        j.ks("latestStreamArn", &t.stream_arn(s));
+    } else if s.stream_kept {
         j.ks(
             "latestStreamLabel",
             &crate::time::stream_label(s.stream_label_ms),

@@ -1,17 +1,23 @@
 //! Deterministic generator of realistic AWS export sets for ddb-lens.
 //!
 //! From a [`GenConfig`] it builds one simulated estate (accounts, principals, tables, KMS
-//! keys, planned configuration changes) and writes what AWS would have delivered about it:
+//! keys, Lambda triggers, planned configuration changes and incidents) and writes the folder
+//! `scripts/collect-exports.sh` would have left about it (docs/exports.md):
 //!
-//! * CloudTrail log files, gzipped, under the real S3 key layout
-//!   (`AWSLogs/<account>/CloudTrail/<region>/<yyyy>/<mm>/<dd>/…json.gz`), each one account and
-//!   region over a 5–15 minute window, records in CloudTrail's key order and only roughly
-//!   time-sorted;
-//! * AWS Config snapshot and history files (`AWSLogs/<account>/Config/…`) with one
-//!   `AWS::DynamoDB::Table` item per table, agreeing with the CloudTrail changes;
-//! * an `inventory/<account>/<region>/` folder of AWS CLI v2 `describe-table` and
-//!   `list-tables` outputs, and beside them the posture exports: Lambda triggers, auto scaling
-//!   targets, AWS Backup coverage, Config rules and their evaluations (see `posture.rs`).
+//! * CloudTrail log files, gzipped, under the real S3 key layout as the collector syncs it
+//!   (`cloudtrail/AWSLogs/<account>/CloudTrail/<region>/<yyyy>/<mm>/<dd>/…json.gz`), each one
+//!   account and region over a 5–15 minute window, records in CloudTrail's key order and only
+//!   roughly time-sorted;
+//! * AWS Config snapshot and history files (`config-deliveries/AWSLogs/<account>/Config/…`)
+//!   with one `AWS::DynamoDB::Table` item per table, agreeing with the CloudTrail changes;
+//! * the collector's AWS CLI v2 outputs (`collector.json`, `collector-errors.log`,
+//!   `<account>/<region>/dynamodb/…`, `kms/…`, `lambda/…`, `config/…`, ...): every table's
+//!   settings, KMS keys, triggers, scaling targets, backups, tags, Config rules with their
+//!   evaluations and each table's configuration history, all at the collection time.
+//!
+//! Besides the bulk traffic, every estate has the incidents a reviewer looks for (a trail
+//! stopped, a key disabled, a table restored, a policy granting another account...), rare and
+//! consistent with everything else: see `incidents` and `cloudtrail::scripts`.
 //!
 //! The same configuration gives the same bytes on every machine and in wasm: a seeded
 //! splitmix64 drives every choice, and no clock, hash-map order or platform maths is used.
@@ -29,11 +35,11 @@
 //! ```
 
 mod cloudtrail;
+mod collected;
 mod config;
-mod inventory;
+mod incidents;
 mod json;
 mod names;
-mod posture;
 mod rng;
 mod tagged;
 mod time;
@@ -64,6 +70,8 @@ pub struct GenConfig {
     pub start_ms: i64,
     /// Target records per CloudTrail file (each file holds 80–120% of it).
     pub events_per_file: u32,
+    /// Time the window covers; `None`: [`span_ms_for`] the number of events.
+    pub span_ms: Option<i64>,
 }
 
 impl Default for GenConfig {
@@ -75,6 +83,7 @@ impl Default for GenConfig {
             accounts: 3,
             start_ms: epoch_ms(2026, 3, 1, 0, 0, 0),
             events_per_file: 1_000,
+            span_ms: None,
         }
     }
 }
@@ -91,14 +100,20 @@ pub fn span_ms_for(events: u64) -> i64 {
 /// One generated file.
 #[derive(Clone, Debug)]
 pub struct GeneratedFile {
-    /// Relative path with `/` separators, e.g. `AWSLogs/…/x.json.gz` or `inventory/…/t.json`.
+    /// Relative path with `/` separators, e.g. `cloudtrail/AWSLogs/…/x.json.gz` or
+    /// `111122223333/eu-west-1/dynamodb/tables/orders/describe-table.json`.
     pub path: String,
     /// The file's bytes (gzip for `.json.gz`).
     pub bytes: Vec<u8>,
     /// Length of the JSON before compression.
     pub uncompressed_len: u64,
-    /// CloudTrail records in the file (0 for Config and inventory files).
+    /// CloudTrail records in the file (0 for the others).
     pub events: u64,
+}
+
+/// The time a configuration's window covers.
+fn span_of(cfg: &GenConfig) -> i64 {
+    cfg.span_ms.unwrap_or_else(|| span_ms_for(cfg.events))
 }
 
 /// The estate a configuration describes, over `span_ms`.
@@ -134,11 +149,11 @@ pub struct Generator {
 
 impl Generator {
     pub fn new(cfg: &GenConfig) -> Generator {
-        Generator::with_span(cfg, span_ms_for(cfg.events), Compression::default())
+        Generator::with_level(cfg, Compression::default())
     }
 
-    fn with_span(cfg: &GenConfig, span_ms: i64, level: Compression) -> Generator {
-        let mut world = World::build(&world_params(cfg, span_ms));
+    fn with_level(cfg: &GenConfig, level: Compression) -> Generator {
+        let mut world = World::build(&world_params(cfg, span_of(cfg)));
         let plans = cloudtrail::plan_files(&mut world, cfg.events, cfg.events_per_file);
         let mut prepared = Vec::new();
         let mut j = Json::with_capacity(1 << 16);
@@ -149,15 +164,8 @@ impl Generator {
                 prepared.push(Prepared::Gzip(h.path, h.json));
             }
         }
-        for si in 0..world.streams.len() {
-            for f in inventory::files(&world, si, &mut j) {
-                prepared.push(Prepared::Plain(f.path, f.json));
-            }
-        }
-        for si in 0..world.streams.len() {
-            for f in posture::files(&world, si, &mut j) {
-                prepared.push(Prepared::Plain(f.path, f.json));
-            }
+        for f in collected::files(&world, &mut j) {
+            prepared.push(Prepared::Plain(f.path, f.json));
         }
         Generator {
             world,
@@ -167,13 +175,19 @@ impl Generator {
         }
     }
 
+    /// The generator of [`sample_files`]: [`sample_config`] with the fast gzip level.
+    pub fn sample() -> Generator {
+        Generator::with_level(&sample_config(), Compression::fast())
+    }
+
     /// The tables that exist at the end of the window with their tags then, as
     /// [`tagged_tables`] gives them for this configuration.
     pub fn tagged_tables(&self) -> Vec<GeneratedTable> {
         tagged::from_world(&self.world)
     }
 
-    /// Files in the set: CloudTrail files (in S3 key order), then Config, then inventory.
+    /// Files in the set: CloudTrail files (in S3 key order), then Config deliveries, then
+    /// the collector's outputs.
     pub fn file_count(&self) -> usize {
         self.plans.len() + self.prepared.len()
     }
@@ -224,7 +238,7 @@ fn gzip(data: &[u8], level: Compression) -> Vec<u8> {
 }
 
 /// Calls `emit(relative_path, bytes)` for each file, in a fixed order. CloudTrail and Config
-/// files are gzipped; inventory files are plain JSON.
+/// deliveries are gzipped; the collector's outputs are plain JSON (and one text log).
 pub fn generate(cfg: &GenConfig, mut emit: impl FnMut(&str, &[u8])) {
     let g = Generator::new(cfg);
     let mut scratch = Scratch::default();
@@ -244,16 +258,18 @@ pub fn sample_config() -> GenConfig {
         accounts: 2,
         start_ms: epoch_ms(2026, 3, 1, 0, 0, 0),
         events_per_file: 60,
+        span_ms: Some(3 * DAY_MS),
     }
 }
 
-/// The built-in sample behind the page's "Try the sample" button: CloudTrail, Config
-/// snapshot and history, and inventory files, as (relative path, bytes).
+/// The built-in sample behind the page's "Try the sample" button: a collector's folder
+/// (CloudTrail and Config deliveries, and every CLI output the collector writes), as
+/// (relative path, bytes).
 ///
 /// Uses a fast gzip level so it stays well inside the page's time budget in wasm; the
 /// content is the same as at the default level.
 pub fn sample_files() -> Vec<(String, Vec<u8>)> {
-    let g = Generator::with_span(&sample_config(), 3 * DAY_MS, Compression::fast());
+    let g = Generator::sample();
     let mut scratch = Scratch::default();
     (0..g.file_count())
         .map(|i| {

@@ -6,7 +6,7 @@
 //! tags on stack-made tables. Planned TagResource and UntagResource changes are applied.
 
 use crate::world::World;
-use crate::{span_ms_for, world_params, GenConfig};
+use crate::{span_of, world_params, GenConfig};
 
 /// One table and its tags, in the order they were set.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -29,7 +29,7 @@ pub struct GeneratedTable {
 /// assert!(tables.len() > 280 && tables.len() <= 300);
 /// ```
 pub fn tagged_tables(cfg: &GenConfig) -> Vec<GeneratedTable> {
-    from_world(&World::build(&world_params(cfg, span_ms_for(cfg.events))))
+    from_world(&World::build(&world_params(cfg, span_of(cfg))))
 }
 
 pub(crate) fn from_world(world: &World) -> Vec<GeneratedTable> {

@@ -74,7 +74,7 @@ pub(crate) fn push_iso_seconds(out: &mut String, ms: i64) {
     out.push('Z');
 }
 
-#[cfg(test)]
+/// `2026-03-01T12:34:56Z`.
 pub(crate) fn iso_seconds(ms: i64) -> String {
     let mut s = String::with_capacity(20);
     push_iso_seconds(&mut s, ms);

@@ -31,7 +31,7 @@ impl Env {
         }
     }
 
-    fn short(self) -> &'static str {
+    pub(crate) fn short(self) -> &'static str {
         match self {
             Env::Prod => "prod",
             Env::Staging => "staging",
@@ -155,12 +155,14 @@ pub(crate) enum ValueKind {
     Email,
 }
 
+#[derive(Clone)]
 pub(crate) struct Attr {
     pub name: String,
     pub ty: &'static str,
     pub value: ValueKind,
 }
 
+#[derive(Clone)]
 pub(crate) struct Gsi {
     pub name: String,
     pub hash: Attr,
@@ -189,6 +191,30 @@ pub(crate) struct TableState {
     pub pitr: bool,
     pub deletion_protection: bool,
     pub tags: Vec<(String, String)>,
+    /// Time to live: the attribute, when enabled.
+    pub ttl: Option<&'static str>,
+    /// A stream was turned off: DescribeTable and Config still name the last stream.
+    pub stream_kept: bool,
+    /// The table's resource-based policy.
+    pub policy: Option<Grant>,
+    /// Kinesis Data Streams destination (`<table>-cdc`).
+    pub kinesis: Kinesis,
+}
+
+/// Who a table's resource-based policy lets read it.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub(crate) enum Grant {
+    /// The partner account's `partner-analytics-reader` role (the `Role::Cross` principal).
+    Partner,
+    /// A reporting role of the table's own account.
+    Internal,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub(crate) enum Kinesis {
+    None,
+    Active,
+    Disabled,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -196,19 +222,42 @@ pub(crate) enum ChangeKind {
     Pitr(bool),
     DeletionProtection(bool),
     StreamOn(&'static str),
+    StreamOff,
     SseCmk(usize),
     OnDemand,
     TagsSet(Vec<(String, String)>),
     TagsRemove(Vec<String>),
-    ResourcePolicy { public: bool },
+    ResourcePolicy(Grant),
+    DeleteResourcePolicy,
+    /// UpdateTimeToLive enabling TTL on the attribute.
+    Ttl(&'static str),
+    KinesisOff,
     Create,
+    /// The table is created by restoring table `source` (an index in the same stream) from
+    /// point in time, or from its latest backup.
+    Restore {
+        source: usize,
+        from_backup: bool,
+    },
     Delete,
 }
 
 impl ChangeKind {
-    /// Whether AWS Config records a new configuration item for this change.
+    /// Whether AWS Config records a new configuration item for this change: not for what a
+    /// table's configuration item does not hold (resource policy, TTL, Kinesis destinations).
     pub(crate) fn recorded_by_config(&self) -> bool {
-        !matches!(self, ChangeKind::ResourcePolicy { .. })
+        !matches!(
+            self,
+            ChangeKind::ResourcePolicy(_)
+                | ChangeKind::DeleteResourcePolicy
+                | ChangeKind::Ttl(_)
+                | ChangeKind::KinesisOff
+        )
+    }
+
+    /// The change that brings the table into existence.
+    pub(crate) fn is_creation(&self) -> bool {
+        matches!(self, ChangeKind::Create | ChangeKind::Restore { .. })
     }
 }
 
@@ -243,13 +292,15 @@ pub(crate) struct Table {
     pub size_bytes: i64,
     pub infrequent_access: bool,
     pub show_class: bool,
-    pub ttl_attr: Option<&'static str>,
     pub sensitive: bool,
     pub initial: TableState,
     /// Sorted by time once the CloudTrail plan has placed them.
     pub changes: Vec<Change>,
     pub lifecycle: Lifecycle,
     pub popularity: u32,
+    /// Chosen for a scripted incident (see `incidents`): random changes leave it alone, so
+    /// the incident's preconditions hold when it happens.
+    pub reserved: bool,
 }
 
 impl Table {
@@ -282,6 +333,50 @@ impl Table {
         )
     }
 
+    /// `arn:aws:kinesis:<region>:<account>:stream/<table>-cdc`, its Kinesis destination.
+    pub(crate) fn kinesis_arn(&self) -> String {
+        let (prefix, _) = self.arn.split_once(":table/").unwrap_or((&self.arn, ""));
+        let account_region = prefix.trim_start_matches("arn:aws:dynamodb:");
+        format!("arn:aws:kinesis:{account_region}:stream/{}-cdc", self.name)
+    }
+
+    /// The last daily backup (03:00-04:00 UTC) taken more than an hour before `before_ms`,
+    /// as DynamoDB names backups: `<table ARN>/backup/<14-digit ms>-<8 hex>`.
+    pub(crate) fn backup_arn(&self, seed: u64, before_ms: i64) -> String {
+        let h = mix(seed ^ crate::rng::label(&self.name) ^ 0xBAC0);
+        let mut at = before_ms.div_euclid(DAY_MS) * DAY_MS + 3 * HOUR_MS + (h % 3_600_000) as i64;
+        while at > before_ms - HOUR_MS {
+            at -= DAY_MS;
+        }
+        format!(
+            "{}/backup/{:014}-{:08x}",
+            self.arn,
+            at,
+            mix(h ^ at as u64) as u32
+        )
+    }
+
+    /// The resource-based policy document a grant stands for, as text.
+    pub(crate) fn policy_text(&self, grant: Grant, partner_account: &str) -> String {
+        let account = self.arn.split(':').nth(4).unwrap_or_default();
+        let (sid, principal, actions) = match grant {
+            Grant::Partner => (
+                "PartnerAnalyticsRead",
+                format!("arn:aws:iam::{partner_account}:role/partner-analytics-reader"),
+                "\"dynamodb:GetItem\",\"dynamodb:Query\",\"dynamodb:Scan\",\"dynamodb:BatchGetItem\"",
+            ),
+            Grant::Internal => (
+                "ReportingRead",
+                format!("arn:aws:iam::{account}:role/{}-reporting", self.entity),
+                "\"dynamodb:GetItem\",\"dynamodb:Query\"",
+            ),
+        };
+        format!(
+            "{{\"Version\":\"2012-10-17\",\"Statement\":[{{\"Sid\":\"{sid}\",\"Effect\":\"Allow\",\"Principal\":{{\"AWS\":\"{principal}\"}},\"Action\":[{actions}],\"Resource\":[\"{arn}\",\"{arn}/index/*\"]}}]}}",
+            arn = self.arn
+        )
+    }
+
     pub(crate) fn attribute_definitions(&self) -> Vec<&Attr> {
         let mut v: Vec<&Attr> = vec![&self.hash];
         v.extend(self.range.as_ref());
@@ -309,6 +404,19 @@ pub(crate) fn apply(s: &mut TableState, kind: &ChangeKind, time_ms: i64) {
         ChangeKind::StreamOn(view) => {
             s.stream_view = Some(view);
             s.stream_label_ms = time_ms + 412;
+            s.stream_kept = false;
+        }
+        ChangeKind::StreamOff => {
+            s.stream_kept = s.stream_view.is_some() || s.stream_kept;
+            s.stream_view = None;
+        }
+        ChangeKind::Ttl(attribute) => s.ttl = Some(attribute),
+        ChangeKind::ResourcePolicy(grant) => s.policy = Some(*grant),
+        ChangeKind::DeleteResourcePolicy => s.policy = None,
+        ChangeKind::KinesisOff => {
+            if s.kinesis == Kinesis::Active {
+                s.kinesis = Kinesis::Disabled;
+            }
         }
         ChangeKind::SseCmk(k) => s.sse = Sse::Cmk(*k),
         ChangeKind::OnDemand => {
@@ -324,7 +432,7 @@ pub(crate) fn apply(s: &mut TableState, kind: &ChangeKind, time_ms: i64) {
             }
         }
         ChangeKind::TagsRemove(keys) => s.tags.retain(|(k, _)| !keys.contains(k)),
-        ChangeKind::ResourcePolicy { .. } | ChangeKind::Create | ChangeKind::Delete => {}
+        ChangeKind::Create | ChangeKind::Restore { .. } | ChangeKind::Delete => {}
     }
 }
 
@@ -339,6 +447,27 @@ pub(crate) struct Account {
 impl Account {
     pub(crate) fn of_role(&self, role: Role) -> &[usize] {
         &self.by_role[ROLES.iter().position(|r| *r == role).unwrap_or(0)]
+    }
+
+    /// A principal of `role` who may change things, drawn by `pick`: of the SSO roles, those
+    /// of the administrator and power user permission sets (not read-only ones); the
+    /// account's first principal when the role has none.
+    pub(crate) fn changer(&self, role: Role, pick: u64) -> usize {
+        let all = self.of_role(role);
+        let writers: Vec<usize> = all
+            .iter()
+            .copied()
+            .filter(|&i| {
+                let name = &self.principals[i].name;
+                !name.starts_with("AWSReservedSSO_")
+                    || name.contains("_AdministratorAccess_")
+                    || name.contains("_PowerUserAccess_")
+            })
+            .collect();
+        let from: &[usize] = if writers.is_empty() { all } else { &writers };
+        from.get((pick % from.len().max(1) as u64) as usize)
+            .copied()
+            .unwrap_or(0)
     }
 }
 
@@ -356,6 +485,13 @@ pub(crate) struct Stream {
     /// Tables with a stream, and the Lambda function role polling each.
     pub stream_tables: Vec<usize>,
     pub lambdas: Vec<Principal>,
+    /// Per `lambdas` entry: when its trigger was disabled (it polls no more), else `i64::MAX`.
+    pub consumer_until_ms: Vec<i64>,
+    /// The Lambda event source mappings on the region's table streams.
+    pub mappings: Vec<Mapping>,
+    /// Data tables whose resource policy lets the partner account's role read them from the
+    /// start: the tables that role's calls go to.
+    pub partner_tables: Vec<usize>,
     pub aws_managed_key: String,
     pub cmks: Vec<String>,
     pub vpce: String,
@@ -383,6 +519,70 @@ pub(crate) struct World {
     pub ips: Vec<String>,
     pub public_ips: usize,
     pub external_account: String,
+    /// The tables and keys the scripted incidents are about.
+    pub targets: Targets,
+    /// Scripted records that are not table changes (trail, recorder and key administration,
+    /// Lambda triggers, denied bursts...), placed into files by `cloudtrail::scripts`.
+    pub scripts: Vec<crate::cloudtrail::Script>,
+    /// (account index, from, to): the trail logged no data events then.
+    pub data_off: Vec<(usize, i64, i64)>,
+}
+
+impl World {
+    /// Whether the account's trail logged data events at `time_ms`.
+    #[inline]
+    pub(crate) fn data_logged(&self, account: usize, time_ms: i64) -> bool {
+        !self
+            .data_off
+            .iter()
+            .any(|&(a, from, to)| a == account && time_ms >= from && time_ms < to)
+    }
+
+    /// When the collector ran: after the last delivery (the Config snapshot).
+    pub(crate) fn collected_ms(&self) -> i64 {
+        self.start_ms + self.span_ms + 52 * MINUTE_MS + 7_000
+    }
+}
+
+/// A Lambda event source mapping on a table's stream.
+pub(crate) struct Mapping {
+    /// The table, in the stream's `tables`.
+    pub table: usize,
+    /// The `lambdas` entry whose GetRecords calls the logs hold, if any.
+    pub lambda: Option<usize>,
+    pub function: String,
+    pub uuid: String,
+    pub batch_size: i64,
+    /// When CreateEventSourceMapping made it, if during the window.
+    pub created_ms: Option<i64>,
+    /// When UpdateEventSourceMapping disabled it, if it did.
+    pub disabled_ms: Option<i64>,
+    /// Its function fails: `LastProcessingResult` says `PROBLEM: ...`.
+    pub failing: bool,
+    pub last_modified_ms: i64,
+}
+
+/// (stream, table) chosen for each scripted incident, where the estate has one.
+#[derive(Default, Clone, Debug)]
+pub(crate) struct Targets {
+    /// UntagResource of a required tag.
+    pub tag_removal: Option<(usize, usize)>,
+    /// (stream, table, lambdas index): trigger disabled, then UpdateTable turning the stream off.
+    pub stream_off: Option<(usize, usize, usize)>,
+    /// UpdateTable turning a stream on, then CreateEventSourceMapping.
+    pub stream_on: Option<(usize, usize)>,
+    /// Restored tables: (stream, new table).
+    pub restores: Vec<(usize, usize)>,
+    pub delete_policy: Option<(usize, usize)>,
+    pub partner_policy: Option<(usize, usize)>,
+    pub kinesis_off: Option<(usize, usize)>,
+    pub ttl_on: Option<(usize, usize)>,
+    /// ExportTableToPointInTime into the partner's bucket.
+    pub partner_export: Option<(usize, usize)>,
+    /// (stream, CMK index): key policy, grant and disable/enable; and the key scheduled for
+    /// deletion then saved.
+    pub key_admin: Option<(usize, usize)>,
+    pub key_deletion: Option<(usize, usize)>,
 }
 
 pub(crate) struct WorldParams {
@@ -441,6 +641,9 @@ impl World {
                     kms_cum: Vec::new(),
                     stream_tables: Vec::new(),
                     lambdas: Vec::new(),
+                    consumer_until_ms: Vec::new(),
+                    mappings: Vec::new(),
+                    partner_tables: Vec::new(),
                     aws_managed_key,
                     cmks,
                     vpce,
@@ -463,6 +666,9 @@ impl World {
             stream.tables = make_tables(&mut trng, counts[si] as usize, acct, stream, p.start_ms);
         }
 
+        // Incidents first: the tables they pick are reserved, so the random changes planned
+        // next cannot undo their preconditions.
+        let targets = crate::incidents::prepare(p, &mut streams, &accounts);
         plan_changes(p, &mut streams, &mut accounts);
 
         let mut world = World {
@@ -474,8 +680,12 @@ impl World {
             ips,
             public_ips,
             external_account,
+            targets,
+            scripts: Vec::new(),
+            data_off: Vec::new(),
         };
         world.index_streams();
+        crate::incidents::finish(&mut world);
         world
     }
 
@@ -493,6 +703,12 @@ impl World {
                     .iter()
                     .map(|&i| u64::from(st.tables[i].popularity)),
             );
+            st.partner_tables = st
+                .data_tables
+                .iter()
+                .copied()
+                .filter(|&i| st.tables[i].initial.policy == Some(Grant::Partner))
+                .collect();
             st.kms_tables = st
                 .data_tables
                 .iter()
@@ -1069,7 +1285,8 @@ fn make_table(
             + rng
                 .range(1_000, 200 * DAY_MS)
                 .min(start_ms - created_ms - 1),
-        pitr: rng.chance(if prod { 0.7 } else { 0.35 }),
+        // Most tables have point-in-time recovery, production more often.
+        pitr: rng.chance(if prod { 0.8 } else { 0.6 }),
         deletion_protection: rng.chance(if prod { 0.55 } else { 0.2 }),
         tags: make_tags(
             rng,
@@ -1080,11 +1297,24 @@ fn make_table(
             &acct.id,
             st.region,
         ),
+        ttl: None,
+        stream_kept: false,
+        policy: None,
+        kinesis: Kinesis::None,
+    };
+    let id = rng.uuid();
+    let infrequent_access = rng.chance(0.08);
+    let show_class = rng.chance(0.3);
+    let mut initial = initial;
+    initial.ttl = if rng.chance(0.3) {
+        Some(rng.pick_one(&["expiresAt", "ttl", "expires_at"]))
+    } else {
+        None
     };
     Table {
         arn: format!("arn:aws:dynamodb:{}:{}:table/{}", st.region, acct.id, name),
         name,
-        id: rng.uuid(),
+        id,
         created_ms,
         hash,
         range,
@@ -1092,18 +1322,14 @@ fn make_table(
         entity,
         item_count,
         size_bytes,
-        infrequent_access: rng.chance(0.08),
-        show_class: rng.chance(0.3),
-        ttl_attr: if rng.chance(0.3) {
-            Some(rng.pick_one(&["expiresAt", "ttl", "expires_at"]))
-        } else {
-            None
-        },
+        infrequent_access,
+        show_class,
         sensitive,
         initial,
         changes: Vec::new(),
         lifecycle: Lifecycle::Stable,
         popularity: 0,
+        reserved: false,
     }
 }
 
@@ -1205,7 +1431,7 @@ fn plan_changes(p: &WorldParams, streams: &mut [Stream], accounts: &mut [Account
         let acct_i = st.account;
         let acct = &accounts[acct_i];
         let cmks = st.cmks.len();
-        for t in st.tables.iter_mut() {
+        for t in st.tables.iter_mut().filter(|t| !t.reserved) {
             let actor = |r: &mut Rng, acct: &Account| -> (usize, usize) {
                 let role = [
                     Role::Ci,
@@ -1214,8 +1440,8 @@ fn plan_changes(p: &WorldParams, streams: &mut [Stream], accounts: &mut [Account
                     Role::Suspicious,
                     Role::Root,
                 ][r.weighted(&[40, 38, 17, 3, 2])];
-                let c = acct.of_role(role);
-                (acct_i, if c.is_empty() { 0 } else { r.pick_one(c) })
+                // Only roles that may write make changes: not a read-only SSO session.
+                (acct_i, acct.changer(role, r.next_u64()))
             };
             match t.lifecycle {
                 Lifecycle::Created | Lifecycle::Deleted => {
@@ -1293,9 +1519,9 @@ fn pick_change(rng: &mut Rng, s: &TableState, cmks: usize) -> ChangeKind {
                 }
                 ChangeKind::TagsRemove(vec![k.clone()])
             }
-            7 => ChangeKind::ResourcePolicy {
-                public: rng.chance(0.25),
-            },
+            // Teams grant their own reporting roles; grants to other accounts are the
+            // scripted incidents' (see `incidents`).
+            7 => ChangeKind::ResourcePolicy(Grant::Internal),
             _ => continue,
         };
         return k;

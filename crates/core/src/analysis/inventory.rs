@@ -10,8 +10,8 @@
 //!   time: its own (a Config item's capture time...), else its collector manifest's
 //!   `collected_at`, else none. An observation with no time at all counts as the latest: CLI
 //!   outputs describe the state when they were taken, after anything Config had recorded.
-//!   Ties go to the file whose name sorts later, then to the later record in it (by name, not
-//!   load order, so the inventory is the same whatever order the files came in).
+//!   Ties go to the file whose name sorts later (whatever the load order), then to the later
+//!   record in it.
 //! * **Absence is evidence only from a complete listing.** A table missing from a
 //!   `list-protected-resources` or `describe-scalable-targets` output of its own account and
 //!   region (one not cut short) has no backup, or no auto scaling, by that listing.
@@ -134,7 +134,9 @@ struct Obs<'m> {
     arn: &'m str,
     facts: Cow<'m, TableFacts>,
     source: &'m Source,
-    /// (effective time, with unknown as latest; file name; position in the model).
+    /// (effective time, with unknown as latest; file name; position in the model). The name,
+    /// not the load-order index, breaks ties, so the page (files in the order dropped) and the
+    /// CLI (in name order) merge alike; within a file, the later record wins.
     rank: (i64, &'m str, usize),
     effective_ms: Option<i64>,
 }
@@ -506,7 +508,7 @@ fn cloudtrail_tables(model: &Model) -> BTreeMap<Key, TrailCount> {
 /// innermost one).
 struct CollectedAt<'m> {
     by_file: Vec<Option<i64>>,
-    names: &'m [String],
+    model: &'m Model,
 }
 
 impl<'m> CollectedAt<'m> {
@@ -523,19 +525,19 @@ impl<'m> CollectedAt<'m> {
                     .and_then(|run| run.collected_at_ms)
             })
             .collect();
-        CollectedAt {
-            by_file,
-            names: &model.files,
-        }
-    }
-
-    /// The file's name as loaded ("" when out of range).
-    fn name(&self, file: u32) -> &'m str {
-        self.names.get(file as usize).map_or("", String::as_str)
+        CollectedAt { by_file, model }
     }
 
     fn of(&self, file: u32) -> Option<i64> {
         self.by_file.get(file as usize).copied().flatten()
+    }
+
+    /// The file's name ("" for an index the model does not have).
+    fn name(&self, file: u32) -> &'m str {
+        self.model
+            .files
+            .get(file as usize)
+            .map_or("", String::as_str)
     }
 }
 

@@ -1,5 +1,6 @@
 //! Analyses over the model. Each is a pure function of the [`crate::Loader`]'s state.
 
+pub mod activity;
 pub mod compliance;
 pub mod config_history;
 pub mod inventory;

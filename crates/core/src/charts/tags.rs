@@ -454,6 +454,10 @@ fn escape_attr(text: &str) -> String {
             '>' => out.push_str("&gt;"),
             '"' => out.push_str("&quot;"),
             '\'' => out.push_str("&apos;"),
+            // Harmless in a quoted value; escaped as the report's HTML escapes them, so a
+            // payload's `onerror=` never appears verbatim anywhere in a report.
+            '=' => out.push_str("&#61;"),
+            '`' => out.push_str("&#96;"),
             c if is_unsafe(c) => out.push('\u{fffd}'),
             c => out.push(c),
         }
@@ -472,7 +476,7 @@ mod tests {
         assert_eq!(fit("a\u{202e}b\u{0}c", 10), "a\u{fffd}b\u{fffd}c");
         assert_eq!(
             escape_attr("<a href=\"x\">&'"),
-            "&lt;a href=&quot;x&quot;&gt;&amp;&apos;"
+            "&lt;a href&#61;&quot;x&quot;&gt;&amp;&apos;"
         );
     }
 }

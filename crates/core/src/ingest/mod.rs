@@ -45,6 +45,7 @@ mod exports;
 mod kms;
 mod lambda;
 pub mod layout;
+pub mod record;
 pub mod sniff;
 pub mod tables;
 mod tagging;

@@ -1,5 +1,5 @@
-//! The report as CSV files for spreadsheets and ticket systems: findings, compliance results,
-//! the table inventory, tag coverage and the input files.
+//! The report as CSV files for spreadsheets and ticket systems: findings and their evidence
+//! events, compliance results, the table inventory, tag coverage and the input files.
 //!
 //! Format: RFC 4180 (fields with a comma, quote, CR or LF are quoted, quotes doubled), UTF-8
 //! without a byte-order mark, `\r\n` line ends, a header row always (also for a section with
@@ -10,6 +10,8 @@
 use std::borrow::Cow;
 
 use crate::analysis::compliance::Agreement;
+use crate::analysis::inventory::Sourced;
+use crate::analysis::tags::Cell as TagCell;
 use crate::ingest::FileStatus;
 use crate::report::Report;
 use crate::time::format_iso_ms;
@@ -26,6 +28,7 @@ type MakeTable = fn(&Report) -> CsvTable;
 /// The files, in the order they are written. A CSV file is a line here and its rows function.
 const FILES: &[(&str, MakeTable)] = &[
     ("findings.csv", findings),
+    ("evidence.csv", evidence),
     ("compliance.csv", compliance),
     ("kms.csv", kms),
     ("streams.csv", streams),
@@ -68,11 +71,40 @@ pub fn cell(text: &str) -> Cow<'_, str> {
 }
 
 fn findings(report: &Report) -> CsvTable {
+    let rows = report
+        .findings
+        .iter()
+        .enumerate()
+        .map(|(i, f)| {
+            let rule = report.rules.iter().find(|r| r.id == f.rule_id);
+            vec![
+                (i + 1).to_string(),
+                f.rule_id.clone(),
+                f.severity.label().to_ascii_lowercase(),
+                f.title.clone(),
+                rule.and_then(|r| r.technique.as_ref())
+                    .map(|t| t.id.clone())
+                    .unwrap_or_default(),
+                f.count.to_string(),
+                format_iso_ms(f.first_seen_ms),
+                format_iso_ms(f.last_seen_ms),
+                f.accounts.join("\n"),
+                f.regions.join("\n"),
+                f.tables.join("\n"),
+                f.principals.join("\n"),
+                f.resources.join("\n"),
+                f.summary.clone(),
+                rule.map(|r| r.remediation.clone()).unwrap_or_default(),
+            ]
+        })
+        .collect();
     CsvTable {
         header: &[
+            "finding",
             "rule_id",
             "severity",
             "title",
+            "technique",
             "count",
             "first_seen",
             "last_seen",
@@ -80,10 +112,34 @@ fn findings(report: &Report) -> CsvTable {
             "regions",
             "tables",
             "principals",
+            "resources",
             "summary",
+            "remediation",
         ],
-        // filled by rules: one row per finding.
-        rows: report.findings.iter().map(|f| match *f {}).collect(),
+        rows,
+    }
+}
+
+fn evidence(report: &Report) -> CsvTable {
+    let rows = report
+        .findings
+        .iter()
+        .enumerate()
+        .flat_map(|(i, f)| {
+            f.evidence.iter().map(move |e| {
+                vec![
+                    (i + 1).to_string(),
+                    f.rule_id.clone(),
+                    format_iso_ms(e.time_ms),
+                    e.file.clone(),
+                    (u64::from(e.record_index) + 1).to_string(),
+                ]
+            })
+        })
+        .collect();
+    CsvTable {
+        header: &["finding", "rule_id", "time", "file", "record"],
+        rows,
     }
 }
 
@@ -207,7 +263,7 @@ fn streams(report: &Report) -> CsvTable {
                 t.table.account.clone(),
                 t.table.region.clone(),
                 t.table.name.clone(),
-                snake(&t.stream),
+                snake(t.stream),
                 t.view_type.clone().unwrap_or_default(),
                 t.stream_arn.clone().unwrap_or_default(),
                 t.triggers
@@ -221,7 +277,7 @@ fn streams(report: &Report) -> CsvTable {
                     })
                     .collect::<Vec<_>>()
                     .join("\n"),
-                snake(&t.consumer),
+                snake(t.consumer),
                 t.consumer_reason.clone(),
             ]
         })
@@ -243,6 +299,46 @@ fn streams(report: &Report) -> CsvTable {
 }
 
 fn tables(report: &Report) -> CsvTable {
+    fn value<T>(field: &Option<Sourced<T>>, show: impl Fn(&T) -> String) -> String {
+        field.as_ref().map(|s| show(&s.value)).unwrap_or_default()
+    }
+    let flag = |b: &bool| b.to_string();
+    let rows = report
+        .tables
+        .iter()
+        .map(|t| {
+            vec![
+                t.account.clone(),
+                t.region.clone(),
+                t.name.clone(),
+                value(&t.arn, String::clone),
+                value(&t.status, String::clone),
+                value(&t.billing_mode, String::clone),
+                value(&t.encryption, |e| snake(e.kind)),
+                value(&t.encryption, |e| e.key_arn.clone().unwrap_or_default()),
+                value(&t.pitr, flag),
+                value(&t.deletion_protection, flag),
+                value(&t.stream, |s| s.enabled.to_string()),
+                value(&t.stream, |s| s.view_type.clone().unwrap_or_default()),
+                value(&t.ttl, |s| s.status.clone()),
+                value(&t.ttl, |s| s.attribute.clone().unwrap_or_default()),
+                value(&t.backup, |b| b.protected.to_string()),
+                value(&t.tags, |tags| {
+                    tags.iter()
+                        .map(|(k, v)| format!("{k}={v}"))
+                        .collect::<Vec<_>>()
+                        .join("\n")
+                }),
+                t.cloudtrail_events.to_string(),
+                t.config_items.to_string(),
+                t.sources
+                    .iter()
+                    .map(|s| s.file.as_str())
+                    .collect::<Vec<_>>()
+                    .join("\n"),
+            ]
+        })
+        .collect();
     CsvTable {
         header: &[
             "account",
@@ -258,20 +354,56 @@ fn tables(report: &Report) -> CsvTable {
             "stream",
             "stream_view_type",
             "ttl",
+            "ttl_attribute",
+            "backup_protected",
             "tags",
+            "cloudtrail_events",
+            "config_items",
             "sources",
         ],
-        // filled by analysis::inventory: one row per table.
-        rows: report.tables.iter().map(|t| match *t {}).collect(),
+        rows,
     }
 }
 
 fn tag_coverage(report: &Report) -> CsvTable {
-    // filled by analysis::tags: one row per (table, required key).
-    let crate::report::PendingSection {} = report.tags;
+    let coverage = &report.tags.coverage;
+    let mut rows = Vec::new();
+    for row in &coverage.rows {
+        for (required, cell) in coverage.policy.keys.iter().zip(&row.cells) {
+            let (state, found_key, value) = match cell {
+                TagCell::AllowedValue { value } => {
+                    ("allowed_value", required.key.as_str(), value.as_str())
+                }
+                TagCell::OtherValue { value } => {
+                    ("other_value", required.key.as_str(), value.as_str())
+                }
+                TagCell::NearMiss { found_key, value } => {
+                    ("near_miss", found_key.as_str(), value.as_str())
+                }
+                TagCell::Missing => ("missing", "", ""),
+            };
+            rows.push(vec![
+                row.account.clone(),
+                row.region.clone(),
+                row.name.clone(),
+                required.key.clone(),
+                state.to_string(),
+                found_key.to_string(),
+                value.to_string(),
+            ]);
+        }
+    }
     CsvTable {
-        header: &["account", "region", "table", "key", "state", "value"],
-        rows: Vec::new(),
+        header: &[
+            "account",
+            "region",
+            "table",
+            "key",
+            "state",
+            "found_key",
+            "value",
+        ],
+        rows,
     }
 }
 
@@ -329,11 +461,11 @@ fn inputs(report: &Report) -> CsvTable {
 
 /// The kind as the JSON writes it (`cloud_trail_log`).
 fn kind_name(kind: crate::ingest::FileKind) -> String {
-    snake(&kind)
+    snake(kind)
 }
 
-/// A unit enum value as the JSON writes it (`on`, `not_applicable`).
-fn snake<T: serde::Serialize>(value: &T) -> String {
+/// A unit enum value as the JSON writes it (`cloud_trail_log`, `aws_owned`).
+fn snake(value: impl serde::Serialize) -> String {
     serde_json::to_value(value)
         .ok()
         .and_then(|v| v.as_str().map(str::to_string))
@@ -373,6 +505,7 @@ mod tests {
             names,
             [
                 "findings.csv",
+                "evidence.csv",
                 "compliance.csv",
                 "kms.csv",
                 "streams.csv",

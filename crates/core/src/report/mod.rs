@@ -26,9 +26,12 @@
 //! give its CSV rows in [`csv`] if it has a file there.
 
 pub mod csv;
+pub mod findings;
 pub mod gaps;
 pub mod html;
 pub mod settings;
+pub mod tables;
+pub mod tags;
 
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
@@ -47,8 +50,11 @@ use crate::model::Model;
 use crate::rules::EventRef;
 use crate::time::parse_iso_ms;
 
+pub use findings::{Evidence, Finding, RuleInfo};
 pub use gaps::Gaps;
 pub use settings::{ComplianceSettings, Filters, ReportSettings, RuleSettings, TagPolicy};
+pub use tables::TableEntry;
+pub use tags::TagsSection;
 
 /// The schema this build writes and reads. The number changes when a field is removed,
 /// renamed or changes meaning; adding a field does not change it (docs/report-schema.md).
@@ -71,10 +77,17 @@ pub struct Report {
     pub overview: Overview,
     /// What the evidence does not cover.
     pub gaps: Gaps,
-    // filled by rules (the detections: `rules::Finding`)
-    pub findings: Vec<PendingItem>,
-    // filled by analysis::inventory (the merged table inventory)
-    pub tables: Vec<PendingItem>,
+    /// What the detection rules found (within the filters), sorted by severity, rule id, first
+    /// seen, then tables, principals and resources.
+    pub findings: Vec<Finding>,
+    /// Every rule that ran, in catalogue order, with its metadata and how many findings it
+    /// gave: what a finding means, and the checks that found nothing.
+    pub rules: Vec<RuleInfo>,
+    /// The merged table inventory (within the filters' accounts and regions), sorted by
+    /// account, region and name.
+    pub tables: Vec<TableEntry>,
+    /// What the inventory could not merge, in sentences, sorted.
+    pub table_notes: Vec<String>,
     /// KMS key usage behind table encryption, and what the logs can see of each table.
     pub kms: KmsSection,
     /// Streams, their Lambda triggers and their changes.
@@ -84,8 +97,8 @@ pub struct Report {
     /// ddb-lens's checks and AWS Config's evaluations, side by side, with the checks'
     /// metadata so the section reads without the exports.
     pub compliance: Compliance,
-    // filled by analysis::tags (tag coverage against the policy)
-    pub tags: PendingSection,
+    /// Tag coverage against `settings.tag_policy`, and the history of the required tags.
+    pub tags: TagsSection,
 }
 
 /// An item of a list section whose analysis is not merged yet. It has no values, so such a list
@@ -228,9 +241,10 @@ pub fn build(model: &Model, reports: &[FileReport], settings: &ReportSettings) -
     let totals = Totals::of(&files);
     let filter = settings.filters.compile(model);
     let overview = overview_where(model, totals.duplicates_dropped, |e| filter.admits(e));
-    let gaps = gaps::compute(model, &files, &filter);
     let report_time = report_time(model, &files, settings.report_time_ms);
-    // The inventory is the costliest shared input: made once, read by every posture section.
+    let (findings, rules) = findings::compute(model, &settings.rule_settings(), &filter);
+    // The inventory is the costliest shared input: made once, read by every section that
+    // speaks of tables (the tables section takes it last).
     let inventory = inventory(model);
     let states = table_states_of(model, &inventory);
     let streams = streams_of(model, &states);
@@ -242,6 +256,9 @@ pub fn build(model: &Model, reports: &[FileReport], settings: &ReportSettings) -
         visibility(model, &described_tables(&inventory)),
     );
     let config = config_history(model);
+    let tags = tags::compute(model, &inventory, &settings.tag_policy, &filter);
+    let (tables, table_notes) = tables::compute(inventory, &filter);
+    let gaps = gaps::compute(model, &files, &filter, &tables);
     let mut report = Report {
         schema: SCHEMA.to_string(),
         generator: Generator {
@@ -254,13 +271,15 @@ pub fn build(model: &Model, reports: &[FileReport], settings: &ReportSettings) -
         settings,
         overview,
         gaps,
-        findings: Vec::new(),
-        tables: Vec::new(),
+        findings,
+        rules,
+        tables,
+        table_notes,
         kms,
         streams,
         config,
         compliance,
-        tags: PendingSection::default(),
+        tags,
     };
     report.fingerprint_sha256 = fingerprint(&report);
     report

@@ -1,13 +1,12 @@
 //! The settings a report is made with. They are written into the report, so a report says how
 //! it was made and can be made again from its own JSON (`ddb-lens report --settings`).
 
-use std::collections::BTreeMap;
-
 use serde::{Deserialize, Serialize};
 
 pub use crate::analysis::tags::TagPolicy;
 use crate::compliance::{AutoscalingParams, Params};
 use crate::model::{Event, Model, Sym};
+use crate::rules;
 
 /// Everything besides the input files that decides a report's content.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -19,7 +18,7 @@ pub struct ReportSettings {
     /// The tag policy the tags section and the required-tags check measure against (the tag
     /// analysis' own, versioned type: `{"version":1,"keys":[...]}`).
     pub tag_policy: TagPolicy,
-    /// Per-rule parameters.
+    /// The detection rules' parameters.
     pub rules: RuleSettings,
     /// The compliance checks' parameters (`required-tags` takes `tag_policy`).
     pub compliance: ComplianceSettings,
@@ -28,10 +27,15 @@ pub struct ReportSettings {
 }
 
 impl ReportSettings {
-    /// The same settings with lists that are sets sorted and de-duplicated, so settings that
-    /// mean the same give the same report.
+    /// The same settings with lists that are sets sorted and de-duplicated and rule
+    /// parameters brought into their range (a burst of 0 calls is a burst of 1), so settings
+    /// that mean the same give the same report.
     pub fn normalised(&self) -> ReportSettings {
         let mut settings = self.clone();
+        let rules = &mut settings.rules;
+        rules.denied_burst_count = rules.denied_burst_count.max(1);
+        rules.denied_burst_window_ms = rules.denied_burst_window_ms.max(0);
+        rules.baseline_ms = rules.baseline_ms.max(0);
         for list in [
             &mut settings.filters.accounts,
             &mut settings.filters.regions,
@@ -41,6 +45,16 @@ impl ReportSettings {
         }
         settings.compliance = settings.compliance.normalised();
         settings
+    }
+
+    /// The settings the detection rules run with: the rule parameters and the tag policy.
+    pub fn rule_settings(&self) -> rules::RuleSettings {
+        rules::RuleSettings {
+            required_tags: self.tag_policy.clone(),
+            denied_burst_count: self.rules.denied_burst_count,
+            denied_burst_window_ms: self.rules.denied_burst_window_ms,
+            baseline_ms: self.rules.baseline_ms,
+        }
     }
 
     /// The compliance checks' parameters: these settings' own, and the tag policy as
@@ -95,15 +109,38 @@ impl ComplianceSettings {
     }
 }
 
-/// Rule parameters: rule id → that rule's parameters (e.g. `dynamodb-table-encrypted-kms` →
-/// `{"kmsKeyArns": [...]}`). A placeholder shape until the rules land: the rules module may
-/// replace it by a typed struct. `BTreeMap` and serde_json's sorted maps keep the JSON stable.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(transparent)]
-pub struct RuleSettings(pub BTreeMap<String, serde_json::Value>);
+/// The detection rules' parameters. The tag policy the required-tag rule reads is not here:
+/// it is [`ReportSettings::tag_policy`], one policy for the tags section, the required-tags
+/// check and the rule ([`ReportSettings::rule_settings`] joins them).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct RuleSettings {
+    /// `ddb-access-denied-burst`: a burst is at least this many denied DynamoDB calls by one
+    /// principal (at least 1)...
+    pub denied_burst_count: u32,
+    /// ...within this many milliseconds (at least 0).
+    pub denied_burst_window_ms: i64,
+    /// The "first time" rules (first Scan, first export by a principal) take this long a start
+    /// of the loaded logs, in milliseconds (at least 0), as the baseline of what principals
+    /// normally do.
+    pub baseline_ms: i64,
+}
+
+impl Default for RuleSettings {
+    fn default() -> Self {
+        let defaults = rules::RuleSettings::default();
+        RuleSettings {
+            denied_burst_count: defaults.denied_burst_count,
+            denied_burst_window_ms: defaults.denied_burst_window_ms,
+            baseline_ms: defaults.baseline_ms,
+        }
+    }
+}
 
 /// Which events the report reads. Empty lists and `None` bounds admit everything. Applied to
-/// the overview and the gaps; each later section says whether it applies them.
+/// the overview and the gaps (events), the findings (those whose span and scope meet them,
+/// listed whole: the rules read every event), the tables and tag coverage (by account and
+/// region) and the tag history; each later section says whether it applies them.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct Filters {
@@ -172,6 +209,12 @@ impl EventFilter {
         in_time && listed(&self.accounts, event.account) && listed(&self.regions, event.region)
     }
 
+    /// Whether a time span `[first_ms, last_ms]` (a finding's, an entry's) meets the filters'
+    /// time range.
+    pub fn admits_span(&self, first_ms: i64, last_ms: i64) -> bool {
+        first_ms < self.to_ms && last_ms >= self.from_ms
+    }
+
     /// Whether an account and region named by evidence other than events are within the
     /// filters (an empty `region` is "any region").
     pub fn admits_scope(&self, account: &str, region: &str) -> bool {
@@ -179,5 +222,44 @@ impl EventFilter {
             names.is_empty() || name.is_empty() || names.iter().any(|n| n == name)
         };
         listed(&self.account_names, account) && listed(&self.region_names, region)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rule_parameters_default_and_are_brought_into_range() {
+        // Settings written before the rules landed (`"rules": {}`) read as the defaults.
+        let old: ReportSettings = serde_json::from_str(r#"{"rules":{}}"#).unwrap();
+        assert_eq!(old, ReportSettings::default());
+        let odd: ReportSettings = serde_json::from_str(
+            r#"{"rules":{"denied_burst_count":0,"denied_burst_window_ms":-1,"baseline_ms":-5}}"#,
+        )
+        .unwrap();
+        let rules = odd.normalised().rules;
+        assert_eq!(
+            (
+                rules.denied_burst_count,
+                rules.denied_burst_window_ms,
+                rules.baseline_ms
+            ),
+            (1, 0, 0)
+        );
+    }
+
+    #[test]
+    fn the_rules_read_the_report_tag_policy() {
+        let mut settings = ReportSettings::default();
+        settings.tag_policy.keys.truncate(1);
+        settings.rules.baseline_ms = 60_000;
+        let rules = settings.rule_settings();
+        assert_eq!(rules.required_tags, settings.tag_policy);
+        assert_eq!(rules.baseline_ms, 60_000);
+        assert_eq!(
+            rules.denied_burst_count,
+            crate::rules::RuleSettings::default().denied_burst_count
+        );
     }
 }

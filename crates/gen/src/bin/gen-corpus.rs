@@ -1,7 +1,8 @@
-//! `gen-corpus --events N --out DIR [--seed S] [--tables T] [--accounts A] [--per-file F]`
+//! `gen-corpus --events N --out DIR [--seed S] [--tables T] [--accounts A] [--per-file F]`, or
+//! `gen-corpus --sample --out DIR`
 //!
-//! Writes a generated AWS export set under DIR and prints a one-line summary. Files are
-//! rendered on all cores; the bytes do not depend on how many.
+//! Writes a generated AWS export set under DIR (or the page's built-in sample) and prints a
+//! one-line summary. Files are rendered on all cores; the bytes do not depend on how many.
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -12,26 +13,34 @@ use ddb_lens_gen::{GenConfig, Generator, Scratch};
 
 const USAGE: &str = "\
 usage: gen-corpus --events N --out DIR [--seed S] [--tables T] [--accounts A] [--per-file F]
+       gen-corpus --sample --out DIR
 
   --events N     CloudTrail records to generate (required)
   --out DIR      output folder, created if missing (required)
   --seed S       PRNG seed (default 42); the same arguments give the same bytes
   --tables T     DynamoDB tables over all accounts and regions (default 300)
   --accounts A   AWS accounts (default 3)
-  --per-file F   target records per CloudTrail file (default 1000)";
+  --per-file F   target records per CloudTrail file (default 1000)
+  --sample       write the page's built-in sample (ddb_lens_gen::sample_files) instead";
 
 struct Args {
     cfg: GenConfig,
     out: PathBuf,
+    sample: bool,
 }
 
 fn parse_args(mut raw: impl Iterator<Item = String>) -> Result<Args, String> {
     let mut cfg = GenConfig::default();
     let mut events = None;
     let mut out = None;
+    let mut sample = false;
     while let Some(flag) = raw.next() {
         if flag == "-h" || flag == "--help" {
             return Err(String::new());
+        }
+        if flag == "--sample" {
+            sample = true;
+            continue;
         }
         let value = raw.next().ok_or_else(|| format!("{flag} needs a value"))?;
         let number = |what: &str| -> Result<u64, String> {
@@ -53,9 +62,13 @@ fn parse_args(mut raw: impl Iterator<Item = String>) -> Result<Args, String> {
             _ => return Err(format!("unknown argument {flag:?}")),
         }
     }
-    cfg.events = events.ok_or("--events is required")?;
+    if sample {
+        cfg = ddb_lens_gen::sample_config();
+    } else {
+        cfg.events = events.ok_or("--events is required")?;
+    }
     let out = out.ok_or("--out is required")?;
-    Ok(Args { cfg, out })
+    Ok(Args { cfg, out, sample })
 }
 
 fn human(bytes: u64) -> String {
@@ -94,7 +107,11 @@ fn main() -> ExitCode {
         }
     };
     let started = Instant::now();
-    let g = Generator::new(&args.cfg);
+    let g = if args.sample {
+        Generator::sample()
+    } else {
+        Generator::new(&args.cfg)
+    };
     let n = g.file_count();
     let next = AtomicUsize::new(0);
     let (compressed, uncompressed, events) =

@@ -23,6 +23,8 @@ pub(crate) enum What {
     Random,
     /// The record that logs a planned change: (table index, change index) in the stream.
     Change(usize, usize),
+    /// `World::scripts[.0]`.
+    Script(usize),
     Anomaly(AnomalyKind),
 }
 
@@ -76,41 +78,41 @@ pub(crate) fn pick_anomaly(r: &mut Rng, n: usize) -> Option<Anomaly> {
     })
 }
 
-struct Ctx<'a> {
-    w: &'a World,
-    st: &'a Stream,
-    acct: &'a Account,
-    time_ms: i64,
+pub(super) struct Ctx<'a> {
+    pub(super) w: &'a World,
+    pub(super) st: &'a Stream,
+    pub(super) acct: &'a Account,
+    pub(super) time_ms: i64,
     gidx: u64,
-    r: Rng,
+    pub(super) r: Rng,
 }
 
 /// Everything about a call that is not its request and response.
-struct Call<'a> {
-    version: &'static str,
-    who: Who<'a>,
-    source: &'static str,
-    name: &'a str,
-    region: &'a str,
-    ip: &'a str,
-    ua: String,
-    error: Option<(&'static str, String)>,
-    read_only: bool,
-    resources: Vec<(&'static str, String)>,
-    event_type: &'static str,
-    api_version: Option<&'static str>,
-    management: bool,
-    request_id: String,
-    shared_event_id: bool,
-    vpce: Option<&'a str>,
-    tls_host: Option<String>,
-    tls13: bool,
-    console: bool,
+pub(super) struct Call<'a> {
+    pub(super) version: &'static str,
+    pub(super) who: Who<'a>,
+    pub(super) source: &'static str,
+    pub(super) name: &'a str,
+    pub(super) region: &'a str,
+    pub(super) ip: &'a str,
+    pub(super) ua: String,
+    pub(super) error: Option<(&'static str, String)>,
+    pub(super) read_only: bool,
+    pub(super) resources: Vec<(&'static str, String)>,
+    pub(super) event_type: &'static str,
+    pub(super) api_version: Option<&'static str>,
+    pub(super) management: bool,
+    pub(super) request_id: String,
+    pub(super) shared_event_id: bool,
+    pub(super) vpce: Option<&'a str>,
+    pub(super) tls_host: Option<String>,
+    pub(super) tls13: bool,
+    pub(super) console: bool,
 }
 
 impl<'a> Call<'a> {
     /// A management call by principal `p` with its usual client, TLS and console flags.
-    fn by(
+    pub(super) fn by(
         c: &mut Ctx<'a>,
         p: &'a Principal,
         source: &'static str,
@@ -190,7 +192,7 @@ impl<'a> Ctx<'a> {
         }
     }
 
-    fn table(&self, ti: usize) -> &'a Table {
+    pub(super) fn table(&self, ti: usize) -> &'a Table {
         &self.st.tables[ti]
     }
 
@@ -202,7 +204,12 @@ impl<'a> Ctx<'a> {
             .find(|&i| i < n && self.st.tables[i].lifecycle == Lifecycle::Stable)
     }
 
-    fn emit(&mut self, j: &mut Json, call: Call<'_>, body: impl FnOnce(&mut Json, &mut Rng)) {
+    pub(super) fn emit(
+        &mut self,
+        j: &mut Json,
+        call: Call<'_>,
+        body: impl FnOnce(&mut Json, &mut Rng),
+    ) {
         let error = call.error.as_ref().map(|(c, m)| (*c, m.as_str()));
         write_head(
             j,
@@ -286,6 +293,10 @@ pub(crate) fn write_event(
             change_event(&mut c, j, ti, ci);
             true
         }
+        What::Script(i) => {
+            super::incident_events::script_event(&mut c, j, &w.scripts[i]);
+            true
+        }
         What::Anomaly(kind) => anomaly_event(&mut c, j, kind),
         What::Random => match c.r.weighted(&[45, 15, 5, 15, 20]) {
             0 => data_event(&mut c, j, None),
@@ -333,6 +344,10 @@ fn data_event<'a>(
     j: &mut Json,
     forced: Option<(&'static str, usize, &'a Principal)>,
 ) -> bool {
+    // While the trail's selectors leave DynamoDB out, its data events are not logged.
+    if !c.w.data_logged(c.st.account, c.time_ms) {
+        return false;
+    }
     let (op, ti, p) = match forced {
         Some(f) => f,
         None => {
@@ -340,7 +355,13 @@ fn data_event<'a>(
                 return false;
             };
             let op = pick_weighted(&mut c.r, &DATA_OPS);
-            (op, ti, c.pick_principal(&DATA_WHO))
+            let p = c.pick_principal(&DATA_WHO);
+            // The partner account's role reads only what a resource policy lets it.
+            let ti = match (p.role, c.st.partner_tables.len()) {
+                (Role::Cross, n) if n > 0 => c.st.partner_tables[(c.gidx % n as u64) as usize],
+                _ => ti,
+            };
+            (op, ti, p)
         }
     };
     let t = c.table(ti);
@@ -350,7 +371,7 @@ fn data_event<'a>(
     );
     let t2 = if multi && c.r.chance(0.25) {
         pick_table(&mut c.r, &c.st.data_tables, &c.st.data_cum)
-            .filter(|&k| k != ti)
+            .filter(|&k| k != ti && p.role != Role::Cross)
             .map(|k| c.table(k))
     } else {
         None
@@ -473,7 +494,7 @@ fn write_value(out: &mut String, a: &Attr, t: &Table, r: &mut Rng, time_ms: i64)
     }
 }
 
-fn write_key(j: &mut Json, r: &mut Rng, t: &Table, time_ms: i64) {
+pub(super) fn write_key(j: &mut Json, r: &mut Rng, t: &Table, time_ms: i64) {
     j.ko("key");
     j.kstr_with(&t.hash.name, |s| write_value(s, &t.hash, t, r, time_ms));
     if let Some(rk) = &t.range {
@@ -773,6 +794,20 @@ fn control_event(c: &mut Ctx<'_>, j: &mut Json) -> bool {
                 t.name
             ),
         ));
+    } else if op == "UpdateTimeToLive" {
+        // Infrastructure code re-applying the TTL setting the table already has: DynamoDB
+        // refuses, and the table's TTL changes only in the planned changes.
+        call.error = Some((
+            "ValidationException",
+            format!(
+                "TimeToLive is already {}",
+                if state.ttl.is_some() {
+                    "enabled"
+                } else {
+                    "disabled"
+                }
+            ),
+        ));
     } else if c.r.chance(ERROR_RATE) {
         call.error = Some(control_error(&mut c.r, op, p, t));
     }
@@ -812,8 +847,8 @@ fn control_event(c: &mut Ctx<'_>, j: &mut Json) -> bool {
             "UpdateTimeToLive" => {
                 j.ks("tableName", &t.name);
                 j.ko("timeToLiveSpecification");
-                j.kb("enabled", true);
-                j.ks("attributeName", t.ttl_attr.unwrap_or("expiresAt"));
+                j.kb("enabled", state.ttl.is_some());
+                j.ks("attributeName", state.ttl.unwrap_or("expiresAt"));
                 j.end_obj();
             }
             "UpdateTable" => {
@@ -865,14 +900,14 @@ fn control_event(c: &mut Ctx<'_>, j: &mut Json) -> bool {
             "UpdateTimeToLive" => {
                 j.obj();
                 j.ko("timeToLiveSpecification");
-                j.kb("enabled", true);
-                j.ks("attributeName", t.ttl_attr.unwrap_or("expiresAt"));
+                j.kb("enabled", state.ttl.is_some());
+                j.ks("attributeName", state.ttl.unwrap_or("expiresAt"));
                 j.end_obj();
                 j.end_obj();
             }
             "UpdateTable" => {
                 j.obj();
-                table_description(j, st, t, &state, "UPDATING", false);
+                table_description(j, st, t, &state, "UPDATING", false, None);
                 j.end_obj();
             }
             "ExportTableToPointInTime" => {
@@ -943,6 +978,7 @@ fn table_description(
     s: &TableState,
     status: &str,
     sse_updating: bool,
+    restore: Option<(&str, &str, i64)>,
 ) {
     j.ko("tableDescription");
     j.ka("attributeDefinitions");
@@ -983,6 +1019,17 @@ fn table_description(
         j.end_obj();
         j.ks("latestStreamLabel", &stream_label(s.stream_label_ms));
         j.ks("latestStreamArn", &t.stream_arn(s));
+    } else if s.stream_kept {
+        // A stream turned off stays readable for 24 hours: the table still names it.
+        j.ks("latestStreamLabel", &stream_label(s.stream_label_ms));
+        j.ks("latestStreamArn", &t.stream_arn(s));
+    }
+    if let Some((field, arn, at)) = restore {
+        j.ko("restoreSummary");
+        j.ks(field, arn);
+        j.ks("restoreDateTime", &java_date(at));
+        j.kb("restoreInProgress", true);
+        j.end_obj();
     }
     if let Some(key) = st.key_arn(s.sse) {
         j.ko("sSEDescription");
@@ -1008,19 +1055,48 @@ fn change_event(c: &mut Ctx<'_>, j: &mut Json, ti: usize, ci: usize) {
         ChangeKind::Pitr(_) => "UpdateContinuousBackups",
         ChangeKind::DeletionProtection(_)
         | ChangeKind::StreamOn(_)
+        | ChangeKind::StreamOff
         | ChangeKind::SseCmk(_)
         | ChangeKind::OnDemand => "UpdateTable",
         ChangeKind::TagsSet(_) => "TagResource",
         ChangeKind::TagsRemove(_) => "UntagResource",
-        ChangeKind::ResourcePolicy { .. } => "PutResourcePolicy",
+        ChangeKind::ResourcePolicy(_) => "PutResourcePolicy",
+        ChangeKind::DeleteResourcePolicy => "DeleteResourcePolicy",
+        ChangeKind::Ttl(_) => "UpdateTimeToLive",
+        ChangeKind::KinesisOff => "DisableKinesisStreamingDestination",
         ChangeKind::Create => "CreateTable",
+        ChangeKind::Restore {
+            from_backup: true, ..
+        } => "RestoreTableFromBackup",
+        ChangeKind::Restore { .. } => "RestoreTableToPointInTime",
         ChangeKind::Delete => "DeleteTable",
     };
     let mut call = Call::by(c, p, "dynamodb.amazonaws.com", "dynamodb", op);
     call.request_id = dynamodb_request_id(&mut c.r);
     call.api_version = Some("2012-08-10");
     call.read_only = false;
-    let (st, time_ms, external) = (c.st, c.time_ms, c.w.external_account.as_str());
+    let source = match change.kind {
+        ChangeKind::Restore { source, .. } => Some(c.table(source)),
+        _ => None,
+    };
+    match change.kind {
+        ChangeKind::Restore { .. } => {
+            call.resources = source
+                .iter()
+                .map(|s| ("AWS::DynamoDB::Table", s.arn.clone()))
+                .chain([("AWS::DynamoDB::Table", t.arn.clone())])
+                .collect();
+        }
+        ChangeKind::ResourcePolicy(_)
+        | ChangeKind::DeleteResourcePolicy
+        | ChangeKind::KinesisOff
+        | ChangeKind::StreamOff
+        | ChangeKind::Ttl(_) => {
+            call.resources = vec![("AWS::DynamoDB::Table", t.arn.clone())];
+        }
+        _ => {}
+    }
+    let (st, time_ms, external, seed) = (c.st, c.time_ms, c.w.external_account.as_str(), c.w.seed);
     let kind = &change.kind;
     c.emit(j, call, |j, r| {
         j.ko("requestParameters");
@@ -1040,6 +1116,12 @@ fn change_event(c: &mut Ctx<'_>, j: &mut Json, ti: usize, ci: usize) {
                 j.ko("streamSpecification");
                 j.kb("streamEnabled", true);
                 j.ks("streamViewType", view);
+                j.end_obj();
+            }
+            ChangeKind::StreamOff => {
+                j.ks("tableName", &t.name);
+                j.ko("streamSpecification");
+                j.kb("streamEnabled", false);
                 j.end_obj();
             }
             ChangeKind::SseCmk(k) => {
@@ -1073,9 +1155,21 @@ fn change_event(c: &mut Ctx<'_>, j: &mut Json, ti: usize, ci: usize) {
                 }
                 j.end_arr();
             }
-            ChangeKind::ResourcePolicy { public } => {
+            ChangeKind::ResourcePolicy(grant) => {
                 j.ks("resourceArn", &t.arn);
-                j.ks("policy", &resource_policy(t, external, *public));
+                j.ks("policy", &t.policy_text(*grant, external));
+            }
+            ChangeKind::DeleteResourcePolicy => j.ks("resourceArn", &t.arn),
+            ChangeKind::Ttl(attribute) => {
+                j.ks("tableName", &t.name);
+                j.ko("timeToLiveSpecification");
+                j.kb("enabled", true);
+                j.ks("attributeName", attribute);
+                j.end_obj();
+            }
+            ChangeKind::KinesisOff => {
+                j.ks("tableName", &t.name);
+                j.ks("streamArn", &t.kinesis_arn());
             }
             ChangeKind::Create => {
                 j.ka("attributeDefinitions");
@@ -1104,15 +1198,7 @@ fn change_event(c: &mut Ctx<'_>, j: &mut Json, ti: usize, ci: usize) {
                     j.ks("streamViewType", view);
                     j.end_obj();
                 }
-                if let Some(key) = st.key_arn(after.sse) {
-                    j.ko("sSESpecification");
-                    j.kb("enabled", true);
-                    j.ks("sSEType", "KMS");
-                    if matches!(after.sse, Sse::Cmk(_)) {
-                        j.ks("kMSMasterKeyId", key);
-                    }
-                    j.end_obj();
-                }
+                sse_specification(j, st, &after, "sSESpecification");
                 if !after.tags.is_empty() {
                     j.ka("tags");
                     for (k, v) in &after.tags {
@@ -1124,6 +1210,18 @@ fn change_event(c: &mut Ctx<'_>, j: &mut Json, ti: usize, ci: usize) {
                     j.end_arr();
                 }
                 j.kb("deletionProtectionEnabled", after.deletion_protection);
+            }
+            ChangeKind::Restore { from_backup, .. } => {
+                let src = source.unwrap_or(t);
+                if *from_backup {
+                    j.ks("targetTableName", &t.name);
+                    j.ks("backupArn", &src.backup_arn(seed, time_ms));
+                } else {
+                    j.ks("sourceTableName", &src.name);
+                    j.ks("targetTableName", &t.name);
+                    j.kb("useLatestRestorableTime", true);
+                }
+                sse_specification(j, st, &after, "sSESpecificationOverride");
             }
             ChangeKind::Delete => j.ks("tableName", &t.name),
         }
@@ -1149,10 +1247,13 @@ fn change_event(c: &mut Ctx<'_>, j: &mut Json, ti: usize, ci: usize) {
             }
             ChangeKind::DeletionProtection(_) => {
                 j.obj();
-                table_description(j, st, t, &after, "ACTIVE", false);
+                table_description(j, st, t, &after, "ACTIVE", false, None);
                 j.end_obj();
             }
-            ChangeKind::StreamOn(_) | ChangeKind::SseCmk(_) | ChangeKind::OnDemand => {
+            ChangeKind::StreamOn(_)
+            | ChangeKind::StreamOff
+            | ChangeKind::SseCmk(_)
+            | ChangeKind::OnDemand => {
                 j.obj();
                 table_description(
                     j,
@@ -1161,12 +1262,32 @@ fn change_event(c: &mut Ctx<'_>, j: &mut Json, ti: usize, ci: usize) {
                     &after,
                     "UPDATING",
                     matches!(kind, ChangeKind::SseCmk(_)),
+                    None,
                 );
                 j.end_obj();
             }
             ChangeKind::Create => {
                 j.obj();
-                table_description(j, st, t, &after, "CREATING", false);
+                table_description(j, st, t, &after, "CREATING", false, None);
+                j.end_obj();
+            }
+            ChangeKind::Restore { from_backup, .. } => {
+                let src = source.unwrap_or(t);
+                let from = if *from_backup {
+                    ("sourceBackupArn", src.backup_arn(seed, time_ms))
+                } else {
+                    ("sourceTableArn", src.arn.clone())
+                };
+                j.obj();
+                table_description(
+                    j,
+                    st,
+                    t,
+                    &after,
+                    "CREATING",
+                    false,
+                    Some((from.0, &from.1, time_ms)),
+                );
                 j.end_obj();
             }
             ChangeKind::Delete => {
@@ -1188,7 +1309,7 @@ fn change_event(c: &mut Ctx<'_>, j: &mut Json, ti: usize, ci: usize) {
                 j.end_obj();
                 j.end_obj();
             }
-            ChangeKind::ResourcePolicy { .. } => {
+            ChangeKind::ResourcePolicy(_) | ChangeKind::DeleteResourcePolicy => {
                 j.obj();
                 j.kfmt(
                     "revisionId",
@@ -1196,23 +1317,38 @@ fn change_event(c: &mut Ctx<'_>, j: &mut Json, ti: usize, ci: usize) {
                 );
                 j.end_obj();
             }
+            ChangeKind::Ttl(attribute) => {
+                j.obj();
+                j.ko("timeToLiveSpecification");
+                j.kb("enabled", true);
+                j.ks("attributeName", attribute);
+                j.end_obj();
+                j.end_obj();
+            }
+            ChangeKind::KinesisOff => {
+                j.obj();
+                j.ks("tableName", &t.name);
+                j.ks("streamArn", &t.kinesis_arn());
+                j.ks("destinationStatus", "DISABLING");
+                j.end_obj();
+            }
             ChangeKind::TagsSet(_) | ChangeKind::TagsRemove(_) => j.null(),
         }
     });
 }
 
-/// A resource-based policy granting a partner account read access; `public` makes the
-/// principal `*`, the mistake a reviewer wants flagged.
-fn resource_policy(t: &Table, partner_account: &str, public: bool) -> String {
-    let principal = if public {
-        "\"*\"".to_string()
-    } else {
-        format!("{{\"AWS\":\"arn:aws:iam::{partner_account}:root\"}}")
-    };
-    format!(
-        "{{\"Version\":\"2012-10-17\",\"Statement\":[{{\"Sid\":\"PartnerRead\",\"Effect\":\"Allow\",\"Principal\":{principal},\"Action\":[\"dynamodb:GetItem\",\"dynamodb:Query\",\"dynamodb:Scan\"],\"Resource\":\"{}\"}}]}}",
-        t.arn
-    )
+/// `sSESpecification` (or a restore's `sSESpecificationOverride`) for a KMS-encrypted state;
+/// nothing for DynamoDB's own key, which needs none.
+fn sse_specification(j: &mut Json, st: &Stream, s: &TableState, field: &str) {
+    if let Some(key) = st.key_arn(s.sse) {
+        j.ko(field);
+        j.kb("enabled", true);
+        j.ks("sSEType", "KMS");
+        if matches!(s.sse, Sse::Cmk(_)) {
+            j.ks("kMSMasterKeyId", key);
+        }
+        j.end_obj();
+    }
 }
 
 // ---------------------------------------------------------------- streams
@@ -1222,6 +1358,13 @@ fn streams_event(c: &mut Ctx<'_>, j: &mut Json) -> bool {
         return false;
     }
     let k = c.r.below_usize(c.st.stream_tables.len());
+    // A disabled trigger polls no more; nor are stream data events logged while the trail
+    // leaves DynamoDB out.
+    if c.time_ms >= c.st.consumer_until_ms.get(k).copied().unwrap_or(i64::MAX)
+        || !c.w.data_logged(c.st.account, c.time_ms)
+    {
+        return false;
+    }
     let t = c.table(c.st.stream_tables[k]);
     let p = &c.st.lambdas[k];
     let op = ["GetRecords", "GetShardIterator", "DescribeStream"][c.r.weighted(&[70, 20, 10])];
@@ -1448,7 +1591,7 @@ fn anomaly_event(c: &mut Ctx<'_>, j: &mut Json, kind: AnomalyKind) -> bool {
                 return false;
             };
             let t = c.table(ti);
-            let op = c.r.pick_one(&[
+            let mut op = c.r.pick_one(&[
                 "ListTables",
                 "DescribeTable",
                 "Scan",
@@ -1456,6 +1599,9 @@ fn anomaly_event(c: &mut Ctx<'_>, j: &mut Json, kind: AnomalyKind) -> bool {
                 "ListBackups",
                 "ExportTableToPointInTime",
             ]);
+            if matches!(op, "Scan" | "GetItem") && !c.w.data_logged(c.st.account, c.time_ms) {
+                op = "DescribeTable";
+            }
             let mut call = Call::by(c, p, "dynamodb.amazonaws.com", "dynamodb", op);
             call.request_id = dynamodb_request_id(&mut c.r);
             call.api_version = Some("2012-08-10");
@@ -1974,7 +2120,13 @@ fn kms_user_event(c: &mut Ctx<'_>, j: &mut Json) {
     if matches!(op, "DescribeKey" | "DisableKey" | "ScheduleKeyDeletion") {
         call.resources = vec![("AWS::KMS::Key", key.clone())];
     }
-    if (c.r.chance(ERROR_RATE) || p.role == Role::Suspicious) && op != "ListAliases" {
+    // Key state changes succeed only in the scripted incidents, so the keys' states at the
+    // end agree with describe-key; these are attempts without the permission.
+    if (c.r.chance(ERROR_RATE)
+        || p.role == Role::Suspicious
+        || matches!(op, "DisableKey" | "ScheduleKeyDeletion"))
+        && op != "ListAliases"
+    {
         call.error = Some((
             "AccessDeniedException",
             format!("User: {} is not authorized to perform: kms:{op} on resource: {key} because no identity-based policy allows the kms:{op} action", p.arn),

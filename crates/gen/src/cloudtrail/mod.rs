@@ -7,14 +7,17 @@
 //! bytes depend only on the configuration and its position, never on rendering order.
 
 mod events;
+mod incident_events;
 mod record;
+mod scripts;
 
 use crate::json::Json;
 use crate::rng::{label, mix, pick_cumulative, Rng, ALNUM};
 use crate::time::{compact, Civil, MINUTE_MS, SECOND_MS};
-use crate::world::{split_by_weight, ChangeKind, Lifecycle, World};
+use crate::world::{split_by_weight, Lifecycle, World};
 
 pub(crate) use record::event_id;
+pub(crate) use scripts::Script;
 
 /// Relative weight of each UTC hour: busier in (European and American) working hours.
 const HOUR_WEIGHTS: [u32; 24] = [
@@ -28,8 +31,38 @@ pub(crate) struct FilePlan {
     pub path: String,
     pub count: u32,
     pub first_gidx: u64,
-    /// Records that log planned configuration changes: (slot, table index, change index).
-    pub scripted: Vec<(u32, usize, usize)>,
+    /// Records whose content is planned rather than drawn: (slot, what), sorted by slot.
+    pub scripted: Vec<(u32, Slot)>,
+}
+
+/// A planned record.
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Debug)]
+pub(crate) enum Slot {
+    /// The record logging change `.1` of table `.0` of the file's stream.
+    Change(usize, usize),
+    /// `World::scripts[.0]`.
+    Script(usize),
+}
+
+impl FilePlan {
+    pub(crate) fn window_end_ms(&self) -> i64 {
+        self.window_start_ms + self.window_ms
+    }
+
+    pub(crate) fn is_taken(&self, slot: u32) -> bool {
+        self.scripted.iter().any(|(taken, _)| *taken == slot)
+    }
+
+    /// A free slot, searching from `from` onwards (wrapping).
+    pub(crate) fn free_slot(&self, from: u64) -> Option<u32> {
+        let n = self.count;
+        if n == 0 {
+            return None;
+        }
+        (0..n)
+            .map(|k| ((from % u64::from(n)) as u32 + k) % n)
+            .find(|&s| !self.is_taken(s))
+    }
 }
 
 /// Lays out the files and places each planned configuration change into one of them.
@@ -51,7 +84,7 @@ pub(crate) fn plan_files(world: &mut World, events: u64, per_file: u32) -> Vec<F
         let account = &world.accounts[st.account].id;
         let c = Civil::from_ms(delivered_ms);
         let path = format!(
-            "AWSLogs/{account}/CloudTrail/{region}/{:04}/{:02}/{:02}/{account}_CloudTrail_{region}_{}_{}.json.gz",
+            "cloudtrail/AWSLogs/{account}/CloudTrail/{region}/{:04}/{:02}/{:02}/{account}_CloudTrail_{region}_{}_{}.json.gz",
             c.year,
             c.month,
             c.day,
@@ -81,6 +114,10 @@ pub(crate) fn plan_files(world: &mut World, events: u64, per_file: u32) -> Vec<F
         gidx += u64::from(plan.count);
     }
     place_changes(world, &mut plans);
+    scripts::plan(world, &mut plans);
+    for plan in &mut plans {
+        plan.scripted.sort_unstable();
+    }
     plans
 }
 
@@ -131,16 +168,12 @@ fn place_changes(world: &mut World, plans: &mut [FilePlan]) {
                     .unwrap_or(&files[0]);
                 let plan = &mut plans[fi];
                 let h = mix(seed ^ label(&t.name) ^ (ci as u64) << 7);
-                let n = plan.count;
-                let Some(slot) = (0..n)
-                    .map(|k| ((h % u64::from(n)) as u32 + k) % n)
-                    .find(|s| !plan.scripted.iter().any(|(taken, _, _)| taken == s))
-                else {
+                let Some(slot) = plan.free_slot(h) else {
                     continue;
                 };
                 c.time_ms = plan.window_start_ms + (mix(h) % plan.window_ms as u64) as i64;
                 c.event_gidx = Some(plan.first_gidx + u64::from(slot));
-                plan.scripted.push((slot, ti, ci));
+                plan.scripted.push((slot, Slot::Change(ti, ci)));
             }
         }
     }
@@ -149,7 +182,7 @@ fn place_changes(world: &mut World, plans: &mut [FilePlan]) {
     for st in &mut world.streams {
         for t in &mut st.tables {
             t.changes.sort_by_key(|c| (c.time_ms, c.event_gidx));
-            if let Some(c) = t.changes.iter().find(|c| c.kind == ChangeKind::Create) {
+            if let Some(c) = t.changes.iter().find(|c| c.kind.is_creation()) {
                 let at = c.time_ms;
                 t.created_ms = at;
                 t.initial.billing_changed_ms = at;
@@ -157,7 +190,7 @@ fn place_changes(world: &mut World, plans: &mut [FilePlan]) {
             }
             debug_assert!(
                 t.lifecycle != Lifecycle::Created
-                    || t.changes.first().map(|c| &c.kind) == Some(&ChangeKind::Create)
+                    || t.changes.first().is_some_and(|c| c.kind.is_creation())
             );
         }
     }
@@ -165,12 +198,14 @@ fn place_changes(world: &mut World, plans: &mut [FilePlan]) {
         let st = &world.streams[plan.stream];
         for entry in &mut plan.scripted {
             let gidx = plan.first_gidx + u64::from(entry.0);
-            if let Some(ci) = st.tables[entry.1]
-                .changes
-                .iter()
-                .position(|c| c.event_gidx == Some(gidx))
-            {
-                entry.2 = ci;
+            if let Slot::Change(ti, ci) = &mut entry.1 {
+                if let Some(found) = st.tables[*ti]
+                    .changes
+                    .iter()
+                    .position(|c| c.event_gidx == Some(gidx))
+                {
+                    *ci = found;
+                }
             }
         }
         plan.scripted.sort_unstable();
@@ -188,9 +223,15 @@ pub(crate) fn render_file(world: &World, plan: &FilePlan, j: &mut Json) {
     let st = &world.streams[plan.stream];
     for slot in 0..n as u32 {
         let t = match scripted.peek() {
-            Some(&&(s, ti, ci)) if s == slot => {
+            Some(&&(s, what)) if s == slot => {
                 scripted.next();
-                st.tables[ti].changes[ci].time_ms
+                match what {
+                    Slot::Change(ti, ci) => st.tables[ti].changes[ci].time_ms,
+                    Slot::Script(i) => {
+                        debug_assert_eq!(world.scripts[i].stream, plan.stream);
+                        world.scripts[i].time_ms
+                    }
+                }
             }
             _ => match &anomaly {
                 Some(a) if a.covers(slot) => {
@@ -210,9 +251,9 @@ pub(crate) fn render_file(world: &World, plan: &FilePlan, j: &mut Json) {
         }
     }
     j.out.push_str("{\"Records\":[");
-    let mut lookup: Vec<Option<(usize, usize)>> = vec![None; n];
-    for &(s, ti, ci) in &plan.scripted {
-        lookup[s as usize] = Some((ti, ci));
+    let mut lookup: Vec<Option<Slot>> = vec![None; n];
+    for &(s, what) in &plan.scripted {
+        lookup[s as usize] = Some(what);
     }
     for (k, &(time_ms, slot)) in order.iter().enumerate() {
         if k > 0 {
@@ -220,7 +261,8 @@ pub(crate) fn render_file(world: &World, plan: &FilePlan, j: &mut Json) {
         }
         let gidx = plan.first_gidx + u64::from(slot);
         let what = match lookup[slot as usize] {
-            Some((ti, ci)) => events::What::Change(ti, ci),
+            Some(Slot::Change(ti, ci)) => events::What::Change(ti, ci),
+            Some(Slot::Script(i)) => events::What::Script(i),
             None => match &anomaly {
                 Some(a) if a.covers(slot) => events::What::Anomaly(a.kind),
                 _ => events::What::Random,

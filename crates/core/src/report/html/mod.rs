@@ -17,6 +17,7 @@ mod gaps;
 mod generic;
 mod kms;
 mod manifest;
+mod markdown;
 mod streams;
 pub mod svg;
 mod tables;
@@ -359,7 +360,7 @@ impl Html {
     /// An SVG chart, inline, after [`svg::checked`] validated it; a note instead otherwise.
     pub fn svg(&mut self, svg: &str) {
         match svg::checked(svg) {
-            Ok(svg) => self.buf.push_str(svg),
+            Ok(svg) => svg::push_text_escaped(&mut self.buf, svg),
             Err(why) => self.para(&format!("Chart left out: {why}.")),
         }
     }
@@ -524,6 +525,77 @@ impl Html {
                 }
                 self.raw("</td>");
             }
+            Cell::Ranked { text, class, rank } => {
+                self.open("td", &[("class", class), ("data-sort", &rank.to_string())]);
+                self.text(text);
+                self.raw("</td>");
+            }
+            Cell::Sourced {
+                text,
+                class,
+                note,
+                footnote,
+            } => {
+                let mut attrs = vec![("class", *class), ("title", note.as_str())];
+                if class.is_empty() {
+                    attrs.remove(0);
+                }
+                if note.is_empty() {
+                    attrs.pop();
+                }
+                self.open("td", &attrs);
+                self.text(text);
+                if let Some((prefix, n)) = footnote {
+                    self.raw("<sup>");
+                    self.open("a", &[("href", &format!("#{prefix}{n}"))]);
+                    self.text(&n.to_string());
+                    self.raw("</a></sup>");
+                }
+                self.raw("</td>");
+            }
+            Cell::Labelled { lines, more } => {
+                let sort = lines.first().map(|(_, v)| v.as_str()).unwrap_or("");
+                self.open("td", &[("data-sort", sort)]);
+                for (i, (label, value)) in lines.iter().enumerate() {
+                    if i > 0 {
+                        self.raw("<br>");
+                    }
+                    self.element("span", &[("class", "label")], label);
+                    self.raw(" ");
+                    self.element("code", &[], value);
+                }
+                for (summary, folded) in more {
+                    self.details(summary, folded);
+                }
+                self.raw("</td>");
+            }
+            Cell::Folded { summary, lines } if lines.len() > 1 => {
+                self.open("td", &[("data-sort", summary)]);
+                self.details(summary, lines);
+                self.raw("</td>");
+            }
+            Cell::Folded { lines, .. } => {
+                let line = lines.first().map(String::as_str).unwrap_or("");
+                self.open("td", &[("data-sort", line)]);
+                self.element("code", &[], line);
+                self.raw("</td>");
+            }
+            Cell::Linked {
+                anchor,
+                text,
+                detail,
+            } => {
+                self.raw("<td>");
+                self.open("a", &[("href", &format!("#{anchor}"))]);
+                self.text(text);
+                self.raw("</a>");
+                if !detail.is_empty() {
+                    self.raw("<br><span class=\"detail\">");
+                    self.text(detail);
+                    self.raw("</span>");
+                }
+                self.raw("</td>");
+            }
             Cell::Lines(lines) => {
                 self.raw("<td>");
                 if !lines.is_empty() {
@@ -536,6 +608,20 @@ impl Html {
                 self.raw("</td>");
             }
         }
+    }
+
+    /// Code lines folded under a summary line.
+    fn details(&mut self, summary: &str, lines: &[String]) {
+        self.raw("<details><summary>");
+        self.text(summary);
+        self.raw("</summary>");
+        for (i, line) in lines.iter().enumerate() {
+            if i > 0 {
+                self.raw("<br>");
+            }
+            self.element("code", &[], line);
+        }
+        self.raw("</details>");
     }
 
     pub fn into_string(self) -> String {
@@ -551,11 +637,30 @@ pub struct Table<'a> {
     pub rows: Vec<Vec<Cell>>,
 }
 
-/// A column heading and how its cells sort. The title is usually a literal; it is owned where
-/// it comes from the report (the compliance matrix's check ids), and escaped like any text.
+/// A column heading and how its cells sort.
 pub struct Column {
+    /// Ours, or from the report (a tag policy's key, a compliance check's id): escaped like
+    /// any text.
     pub title: Cow<'static, str>,
     pub sort: SortAs,
+}
+
+impl Column {
+    /// A text column whose heading is made at run time.
+    pub fn text_owned(title: String) -> Column {
+        Column {
+            title: Cow::Owned(title),
+            sort: SortAs::Text,
+        }
+    }
+
+    /// A count column whose heading is made at run time.
+    pub fn number_owned(title: String) -> Column {
+        Column {
+            title: Cow::Owned(title),
+            sort: SortAs::Number,
+        }
+    }
 }
 
 /// How a column sorts: by text, or by number (counts, aligned right; times, by their
@@ -629,6 +734,38 @@ pub enum Cell {
     CodeLines(Vec<String>),
     /// A time range (ms), each end ISO 8601 UTC or "-", sorted by its start.
     TimeRange(Option<i64>, Option<i64>),
+    /// Text with a class, sorted by `rank` (a severity: most severe first).
+    Ranked {
+        text: String,
+        class: &'static str,
+        rank: u32,
+    },
+    /// A value with where it came from: `note` on hover, and a footnote mark linking to
+    /// `#{prefix}{n}` when given (print shows the mark, not the hover).
+    Sourced {
+        text: String,
+        class: &'static str,
+        note: String,
+        footnote: Option<(&'static str, usize)>,
+    },
+    /// Identifier lines in monospace, each after a label of ours ("table", "in"), sorted by
+    /// the first value; then each of `more`, lines folded under their summary (`<details>`).
+    Labelled {
+        lines: Vec<(&'static str, String)>,
+        more: Vec<(String, Vec<String>)>,
+    },
+    /// Identifier lines in monospace folded under a summary line (`<details>`, unfolded when
+    /// printed), sorted by the summary; a single line is shown unfolded.
+    Folded {
+        summary: String,
+        lines: Vec<String>,
+    },
+    /// A link within the document (to `#anchor`) with a line of detail under it.
+    Linked {
+        anchor: String,
+        text: String,
+        detail: String,
+    },
 }
 
 #[cfg(test)]

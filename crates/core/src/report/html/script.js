@@ -32,9 +32,9 @@
       });
     });
   });
-  // Folded details print open: a printed report shows everything.
+  // Folded details print unfolded: a printed report has no way to open them.
   window.addEventListener("beforeprint", function () {
-    each(document.querySelectorAll("details"), function (d) { d.open = true; });
+    each(document.querySelectorAll("details"), function (details) { details.open = true; });
   });
   each(document.querySelectorAll("input.filter"), function (input) {
     var table = document.getElementById(input.getAttribute("data-table"));

@@ -84,6 +84,31 @@ pub fn checked(svg: &str) -> Result<&str, SvgError> {
     Ok(svg)
 }
 
+/// Appends a [`checked`] SVG to `out` with `=` and `` ` `` in its text (between tags)
+/// written as character references, as [`super::escape`] writes them everywhere else: the
+/// chart libraries escape only `< > & " '`, and a table name's `onerror=` then never appears
+/// verbatim in the report. Tags are copied as they are ([`checked`] keeps `<` and `>` out of
+/// attribute values, so a `>` always ends a tag).
+pub fn push_text_escaped(out: &mut String, svg: &str) {
+    let mut in_tag = false;
+    for c in svg.chars() {
+        match c {
+            '<' => in_tag = true,
+            '>' => in_tag = false,
+            '=' if !in_tag => {
+                out.push_str("&#61;");
+                continue;
+            }
+            '`' if !in_tag => {
+                out.push_str("&#96;");
+                continue;
+            }
+            _ => {}
+        }
+        out.push(c);
+    }
+}
+
 fn check_tag(tag: &str) -> Result<(), SvgError> {
     let tag = tag.strip_suffix('/').unwrap_or(tag);
     if let Some(name) = tag.strip_prefix('/') {
@@ -175,6 +200,16 @@ mod tests {
         }
         assert!(!svg.contains("<script"), "{svg}");
         assert_eq!(checked(&svg), Ok(svg.as_str()));
+    }
+
+    #[test]
+    fn text_equals_are_escaped_and_tags_kept() {
+        let mut out = String::new();
+        push_text_escaped(&mut out, "<svg x=\"1\"><text y=\"2\">a=b `c`</text></svg>");
+        assert_eq!(
+            out,
+            "<svg x=\"1\"><text y=\"2\">a&#61;b &#96;c&#96;</text></svg>"
+        );
     }
 
     #[test]
