@@ -190,7 +190,7 @@ fn summaries(c: &Compliance, out: &mut Html) {
             let info = c.checks.iter().find(|k| k.id == s.check_id);
             vec![
                 Cell::Code(s.check_id.clone()),
-                Cell::Text(control(info)),
+                Cell::Code(control(info)),
                 Cell::Text(info.map(|k| k.severity.label()).unwrap_or("-").to_string()),
                 Cell::Count(s.pass),
                 Cell::Count(s.fail),
@@ -451,7 +451,7 @@ fn verdict_rows(c: &Compliance, keep: impl Fn(Status) -> bool) -> Vec<Vec<Cell>>
                     vec![
                         Cell::Code(row.table.label()),
                         Cell::Code(cell.check_id.clone()),
-                        Cell::Text(control(info)),
+                        Cell::Code(control(info)),
                         Cell::Verdict {
                             lines: vec![short.to_string()],
                             class,
