@@ -55,7 +55,8 @@ fn agreement_label(a: Agreement) -> (&'static str, Option<&'static str>) {
 /// "3 of 4 (75%)", or "none decided".
 fn fraction(n: u64, of: u64, percent: Option<f64>) -> String {
     match percent {
-        Some(p) if of > 0 => format!("{n} of {of} ({p:.0}%)"),
+        // Rounded half away from zero, as the e2e test (Math.round) and readers expect.
+        Some(p) if of > 0 => format!("{n} of {of} ({}%)", p.round()),
         _ => "none decided".to_string(),
     }
 }
