@@ -122,7 +122,11 @@ fn the_window_holds_only_the_rows_in_view() {
 fn routes_and_time_inputs() {
     assert_eq!(
         short_principal("arn:aws:sts::111122223333:assumed-role/DataAdmin/alice"),
-        "assumed-role/DataAdmin/alice"
+        "DataAdmin/alice"
+    );
+    assert_eq!(
+        short_principal("arn:aws:iam::111122223333:user/bob"),
+        "user/bob"
     );
     assert_eq!(short_principal("arn:aws:iam::111122223333:root"), "root");
     assert_eq!(

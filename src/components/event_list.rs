@@ -243,15 +243,18 @@ fn row_cells(row: ActivityRow) -> impl IntoView {
     }
 }
 
-/// An ARN's resource part (`assumed-role/DataAdmin/alice`): in a narrow column the name at the
-/// end says more than the `arn:aws:sts::123…` every principal starts with. The full ARN is the
-/// cell's tooltip.
+/// An ARN's resource part, without `assumed-role/` (`DataAdmin/alice`, `user/bob`, `root`): in
+/// a narrow column the names at the end say more than the `arn:aws:sts::123…` every principal
+/// starts with. The full ARN is the cell's tooltip.
 pub fn short_principal(principal: &str) -> &str {
     if !principal.starts_with("arn:") {
         return principal;
     }
     match principal.splitn(6, ':').nth(5) {
-        Some(resource) if !resource.is_empty() => resource,
+        Some(resource) if !resource.is_empty() => resource
+            .strip_prefix("assumed-role/")
+            .filter(|rest| !rest.is_empty())
+            .unwrap_or(resource),
         _ => principal,
     }
 }

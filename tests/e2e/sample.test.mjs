@@ -176,8 +176,10 @@ describe('accessibility', () => {
         assert.ok(label, `#${id} has a label`);
         assert.ok(await label.isVisible(), `#${id}'s label is visible`);
       }
+      // After the navigation's links (one per view), the loader's controls come first.
+      const navLinks = await page.$$eval('.site-nav a', (as) => as.length);
       const focused = [];
-      for (let i = 0; i < 6; i++) {
+      for (let i = 0; i < navLinks + 6; i++) {
         await page.keyboard.press('Tab');
         focused.push(await page.evaluate(() => document.activeElement?.id ?? ''));
       }

@@ -65,6 +65,7 @@ fn report_writes_html_json_and_csv_equal_to_the_goldens() {
     );
     for name in [
         "findings.csv",
+        "evidence.csv",
         "compliance.csv",
         "tables.csv",
         "tag-coverage.csv",
@@ -113,6 +114,73 @@ fn report_time_and_settings_are_taken_and_json_goes_to_stdout() {
     let file = &json["inputs"]["files"][0];
     assert_eq!(file["name"], "fixtures/cloudtrail/delivered.json");
     assert_eq!(file["sha256"].as_str().unwrap().len(), 64);
+}
+
+#[test]
+fn report_over_rules_fixture_folders_lists_their_findings() {
+    // Two rules' fixture folders, as a user would pass folders: each fail.json fires its rule,
+    // each pass.json does not; the JSON says so, with each event named by its file.
+    let dir = out_dir("report-rules");
+    let out = Command::new(env!("CARGO_BIN_EXE_ddb-lens"))
+        .current_dir(core_tests())
+        .args([
+            "report",
+            "fixtures/rules/ddb-table-deleted",
+            "fixtures/rules/ddb-pitr-disabled",
+            "--json",
+        ])
+        .arg(dir.join("report.json"))
+        .arg("--html")
+        .arg(dir.join("report.html"))
+        .output()
+        .unwrap();
+    let text = std::fs::read_to_string(dir.join("report.json")).unwrap();
+    let json: serde_json::Value = serde_json::from_str(&text).unwrap();
+    // Each folder's expect.json is not an export: listed as unrecognised, hence exit 1.
+    assert_eq!(out.status.code(), Some(1));
+    let errors: Vec<&str> = json["inputs"]["files"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["status"] == "error")
+        .map(|f| f["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        errors,
+        [
+            "ddb-pitr-disabled/expect.json",
+            "ddb-table-deleted/expect.json"
+        ]
+    );
+    let findings = json["findings"].as_array().unwrap();
+    let mut fired: Vec<&str> = findings
+        .iter()
+        .map(|f| f["rule_id"].as_str().unwrap())
+        .collect();
+    fired.dedup();
+    assert_eq!(fired, ["ddb-pitr-disabled", "ddb-table-deleted"]);
+    for finding in findings {
+        let evidence = finding["evidence"].as_array().unwrap();
+        assert!(!evidence.is_empty());
+        for e in evidence {
+            let file = e["file"].as_str().unwrap();
+            assert!(file.ends_with("/fail.json"), "{file}");
+            assert!(e["record_index"].is_u64() && e["time_ms"].is_i64());
+        }
+    }
+    // The catalogue travels with the report: the page can show a finding from the JSON alone.
+    let rule = json["rules"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["id"] == "ddb-table-deleted")
+        .unwrap();
+    assert!(rule["findings"].as_u64().unwrap() > 0);
+    assert!(!rule["remediation"].as_str().unwrap().is_empty());
+    assert_eq!(rule["technique"]["id"], "T1485");
+    let html = std::fs::read_to_string(dir.join("report.html")).unwrap();
+    assert!(html.contains("id=\"rule-ddb-table-deleted\""));
+    assert!(html.contains("fail.json: record"));
 }
 
 #[test]

@@ -238,6 +238,28 @@ fn filters_narrow_the_overview_and_gaps() {
 }
 
 #[test]
+fn a_table_described_in_an_account_without_cloudtrail_is_a_gap() {
+    // A describe-table saved under no account folder still names its account by its ARN.
+    let describe = br#"{"Table":{"TableName":"ledger","TableStatus":"ACTIVE",
+        "TableArn":"arn:aws:dynamodb:eu-north-1:999988887777:table/ledger"}}"#;
+    let files = vec![
+        fixture_files().remove(1),
+        ("saved/ledger.json".to_string(), describe.to_vec()),
+    ];
+    let report = make(&files, &ReportSettings::default());
+    let gap = report
+        .gaps
+        .scopes_without_cloudtrail
+        .iter()
+        .find(|g| g.account == "999988887777")
+        .expect("the ledger's account is a gap");
+    assert_eq!(gap.region, "eu-north-1");
+    assert_eq!(gap.seen_in, ["saved/ledger.json"]);
+    let ledger = report.tables.iter().find(|t| t.name == "ledger").unwrap();
+    assert_eq!(ledger.sources.len(), 1);
+}
+
+#[test]
 fn json_round_trips() {
     let report = make(&fixture_files(), &ReportSettings::default());
     let back = report::from_json(&report::to_json(&report)).unwrap();
@@ -437,6 +459,7 @@ fn hostile_table_names_in_the_model_never_become_markup() {
             "awsRegion": "eu-west-1", "recipientAccountId": "111122223333",
             "eventID": format!("00000000-0000-4000-8000-{:012}", table.len()),
             "requestParameters": { "tableName": table },
+            "userIdentity": { "type": "IAMUser", "arn": table },
         })
     };
     let records: Vec<_> = PAYLOADS.iter().map(|p| event(p)).collect();
@@ -448,11 +471,16 @@ fn hostile_table_names_in_the_model_never_become_markup() {
         .events_unsorted
         .iter()
         .any(|e| model.tables(e).any(|t| t == PAYLOADS[1])));
-    let page = html::render(&report::build(
-        model,
-        loader.reports(),
-        &ReportSettings::default(),
-    ));
+    let made = report::build(model, loader.reports(), &ReportSettings::default());
+    // The payloads reach the findings (as tables and principals) and the inventory.
+    assert!(made
+        .findings
+        .iter()
+        .any(|f| f.tables.iter().any(|t| t == PAYLOADS[1])
+            && f.principals.iter().any(|p| p == PAYLOADS[1])));
+    assert!(made.tables.iter().any(|t| t.name == PAYLOADS[0]));
+    let page = html::render(&made);
+    assert!(page.contains("<code>&quot;&gt;&lt;img src&#61;x onerror&#61;alert(1)&gt;</code>"));
     assert!(!page.contains("<script>alert"));
     assert!(!page.contains("onerror="));
     assert_inert(&page);

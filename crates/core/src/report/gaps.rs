@@ -9,6 +9,7 @@ use serde::{Deserialize, Serialize};
 use crate::ingest::{FileKind, FileReport, FileStatus};
 use crate::model::Model;
 use crate::report::settings::EventFilter;
+use crate::report::tables::TableEntry;
 
 const HOUR_MS: i64 = 3_600_000;
 /// File names kept per account/region gap; the rest are counted.
@@ -280,11 +281,17 @@ pub fn requirement(check: &str) -> Option<&'static Requirement> {
     REQUIREMENTS.iter().find(|r| r.check == check)
 }
 
-/// The gaps of the evidence: `files` are the manifest's, `filter` the report's.
-pub fn compute(model: &Model, files: &[FileReport], filter: &EventFilter) -> Gaps {
+/// The gaps of the evidence: `files` are the manifest's, `filter` the report's, `tables` the
+/// report's inventory (whose tables' accounts and regions count as named by their sources).
+pub fn compute(
+    model: &Model,
+    files: &[FileReport],
+    filter: &EventFilter,
+    tables: &[TableEntry],
+) -> Gaps {
     let mut gaps = Gaps::default();
     hour_gaps(model, filter, &mut gaps);
-    gaps.scopes_without_cloudtrail = scope_gaps(model, files, filter);
+    gaps.scopes_without_cloudtrail = scope_gaps(model, files, filter, tables);
     gaps.insufficient_data = missing_exports(files);
     gaps
 }
@@ -319,14 +326,33 @@ fn hour_gaps(model: &Model, filter: &EventFilter, gaps: &mut Gaps) {
     }
 }
 
-fn scope_gaps(model: &Model, files: &[FileReport], filter: &EventFilter) -> Vec<ScopeGap> {
+fn scope_gaps(
+    model: &Model,
+    files: &[FileReport],
+    filter: &EventFilter,
+    tables: &[TableEntry],
+) -> Vec<ScopeGap> {
     let mut with_events: BTreeSet<(&str, &str)> = BTreeSet::new();
     for event in model.events_unsorted.iter().filter(|e| filter.admits(e)) {
         with_events.insert((model.str(event.account), model.str(event.region)));
     }
     let accounts_with_events: BTreeSet<&str> = with_events.iter().map(|&(a, _)| a).collect();
-    let mut named: BTreeMap<(String, String), Vec<&str>> = BTreeMap::new();
-    // The inventory, when merged, adds the accounts and regions of the tables it holds here.
+    // Scope → the files that name it, sorted by name as the manifest is.
+    let mut named: BTreeMap<(String, String), BTreeSet<&str>> = BTreeMap::new();
+    // A table's account and region (from its ARN, or its file's path) are named by the files
+    // other than CloudTrail's that describe it: a describe-table saved anywhere still says
+    // which account it is from.
+    for table in tables {
+        if table.account.is_empty() || !filter.admits_scope(&table.account, &table.region) {
+            continue;
+        }
+        for source in &table.sources {
+            named
+                .entry((table.account.clone(), table.region.clone()))
+                .or_default()
+                .insert(&source.file);
+        }
+    }
     for file in files {
         let evidence = file.status != FileStatus::Error
             && file.kind != FileKind::Unrecognised
@@ -339,7 +365,7 @@ fn scope_gaps(model: &Model, files: &[FileReport], filter: &EventFilter) -> Vec<
                 named
                     .entry((account.to_string(), region.to_string()))
                     .or_default()
-                    .push(&file.name);
+                    .insert(&file.name);
             }
         }
     }
@@ -477,7 +503,7 @@ mod tests {
         loader.ingest("x/111122223333/us-east-1/dynamodb/list-tables.json", table);
         loader.ingest("x/444455556666/us-east-1/dynamodb/list-tables.json", table);
         let filter = Filters::default().compile(loader.model());
-        let gaps = compute(loader.model(), loader.reports(), &filter);
+        let gaps = compute(loader.model(), loader.reports(), &filter, &[]);
         assert_eq!(gaps.hours_in_span, 6);
         assert_eq!(gaps.hours_without_events, 3);
         let start = crate::time::parse_iso_ms("2026-03-01T01:00:00Z").unwrap();
@@ -525,7 +551,7 @@ mod tests {
             ..Filters::default()
         }
         .compile(loader.model());
-        let gaps = compute(loader.model(), loader.reports(), &only_eu);
+        let gaps = compute(loader.model(), loader.reports(), &only_eu, &[]);
         assert!(gaps.scopes_without_cloudtrail.is_empty());
     }
 
@@ -535,6 +561,7 @@ mod tests {
             &Model::default(),
             &[],
             &Filters::default().compile(&Model::default()),
+            &[],
         );
         assert_eq!(gaps.insufficient_data.len(), REQUIREMENTS.len());
         assert_eq!(gaps.hours_in_span, 0);

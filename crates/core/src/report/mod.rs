@@ -172,12 +172,12 @@ pub fn build(model: &Model, reports: &[FileReport], settings: &ReportSettings) -
     let totals = Totals::of(&files);
     let filter = settings.filters.compile(model);
     let overview = overview_where(model, totals.duplicates_dropped, |e| filter.admits(e));
-    let gaps = gaps::compute(model, &files, &filter);
     let report_time = report_time(model, &files, settings.report_time_ms);
     let (findings, rules) = findings::compute(model, &settings.rule_settings(), &filter);
     let inventory = inventory(model);
     let tags = tags::compute(model, &inventory, &settings.tag_policy, &filter);
     let (tables, table_notes) = tables::compute(inventory, &filter);
+    let gaps = gaps::compute(model, &files, &filter, &tables);
     let mut report = Report {
         schema: SCHEMA.to_string(),
         generator: Generator {

@@ -11,6 +11,10 @@ use crate::rules::{Severity, MAX_EVIDENCE};
 
 /// Evidence events listed per finding in the HTML; the JSON has up to [`MAX_EVIDENCE`].
 const EVIDENCE_SHOWN: usize = 20;
+/// Principals, tables or resources listed per finding in the HTML; the JSON has them all.
+const NAMES_SHOWN: usize = 10;
+/// Principals or resources shown as they are; more are folded under their count.
+const FOLD_AFTER: usize = 2;
 
 pub fn render(report: &Report, out: &mut Html) {
     out.based_on(&format!(
@@ -56,11 +60,34 @@ pub fn render(report: &Report, out: &mut Html) {
         .iter()
         .map(|f| {
             let mut scope: Vec<(&'static str, String)> = Vec::new();
-            scope.extend(f.principals.iter().map(|p| ("by", p.clone())));
-            scope.extend(f.tables.iter().map(|t| ("table", t.clone())));
-            scope.extend(f.resources.iter().map(|r| ("on", r.clone())));
-            scope.extend(f.accounts.iter().map(|a| ("account", a.clone())));
-            scope.extend(f.regions.iter().map(|r| ("region", r.clone())));
+            let mut more = Vec::new();
+            for (label, plural, names) in [
+                ("table", "tables", &f.tables),
+                ("on", "resources", &f.resources),
+            ] {
+                if names.len() <= FOLD_AFTER {
+                    scope.extend(names.iter().map(|n| (label, n.clone())));
+                } else {
+                    more.push((
+                        format!("{} {plural}", thousands(names.len() as u64)),
+                        capped(names),
+                    ));
+                }
+            }
+            if let ([account], [region]) = (f.accounts.as_slice(), f.regions.as_slice()) {
+                scope.push(("in", format!("{account} {region}")));
+            } else {
+                scope.extend(f.accounts.iter().map(|a| ("account", a.clone())));
+                scope.extend(f.regions.iter().map(|r| ("region", r.clone())));
+            }
+            let principals = if f.principals.len() <= FOLD_AFTER {
+                Cell::CodeLines(f.principals.clone())
+            } else {
+                Cell::Folded {
+                    summary: format!("{} principals", thousands(f.principals.len() as u64)),
+                    lines: capped(&f.principals),
+                }
+            };
             vec![
                 severity_cell(f.severity),
                 Cell::Linked {
@@ -70,8 +97,9 @@ pub fn render(report: &Report, out: &mut Html) {
                 },
                 Cell::Count(f.count),
                 Cell::TimeRange(Some(f.first_seen_ms), Some(f.last_seen_ms)),
-                Cell::Labelled(scope),
-                Cell::CodeLines(evidence_lines(&f.evidence, f.count)),
+                principals,
+                Cell::Labelled { lines: scope, more },
+                evidence_cell(&f.evidence, f.count),
             ]
         })
         .collect();
@@ -83,7 +111,8 @@ pub fn render(report: &Report, out: &mut Html) {
             text("Finding"),
             number("Events"),
             time("First and last seen (UTC)"),
-            text("Who and where"),
+            text("Principals"),
+            text("Tables, resources, where"),
             text("Evidence (file: record)"),
         ],
         rows,
@@ -133,6 +162,18 @@ pub fn render(report: &Report, out: &mut Html) {
     }
 }
 
+/// The first [`NAMES_SHOWN`] of `names`, then "and N more (in the JSON report)".
+fn capped(names: &[String]) -> Vec<String> {
+    let mut shown: Vec<String> = names.iter().take(NAMES_SHOWN).cloned().collect();
+    if names.len() > NAMES_SHOWN {
+        shown.push(format!(
+            "and {} more (in the JSON report)",
+            thousands((names.len() - NAMES_SHOWN) as u64)
+        ));
+    }
+    shown
+}
+
 fn severity_cell(severity: Severity) -> Cell {
     let rank = Severity::ALL
         .iter()
@@ -148,6 +189,32 @@ fn severity_cell(severity: Severity) -> Cell {
             Severity::Info => "sev sev-info",
         },
         rank,
+    }
+}
+
+/// The evidence, folded under "N events in M files" when more than one line.
+fn evidence_cell(evidence: &[Evidence], count: u64) -> Cell {
+    let files = evidence
+        .iter()
+        .map(|e| e.file.as_str())
+        .collect::<std::collections::BTreeSet<_>>()
+        .len();
+    let summary = format!(
+        "{} event{}{}",
+        thousands(count),
+        if count == 1 { "" } else { "s" },
+        match files {
+            0 | 1 => String::new(),
+            n if evidence.len() as u64 == count => format!(" in {n} files"),
+            n => format!(
+                ", the first {} in {n} files",
+                thousands(evidence.len() as u64)
+            ),
+        }
+    );
+    Cell::Folded {
+        summary,
+        lines: evidence_lines(evidence, count),
     }
 }
 

@@ -7,7 +7,7 @@ use crate::report::Report;
 pub fn render(report: &Report, out: &mut Html) {
     let gaps = &report.gaps;
     out.based_on(
-        "Based on the times of the CloudTrail events loaded, the account and region folders of the other exports' paths, and the kinds of export loaded.",
+        "Based on the times of the CloudTrail events loaded, the account and region folders of the other exports' paths and the accounts and regions of the tables they describe, and the kinds of export loaded.",
     );
 
     out.raw("<h3>Hours without CloudTrail events</h3>\n");

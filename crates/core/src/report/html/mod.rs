@@ -494,7 +494,7 @@ impl Html {
                 }
                 self.raw("</td>");
             }
-            Cell::Labelled(lines) => {
+            Cell::Labelled { lines, more } => {
                 let sort = lines.first().map(|(_, v)| v.as_str()).unwrap_or("");
                 self.open("td", &[("data-sort", sort)]);
                 for (i, (label, value)) in lines.iter().enumerate() {
@@ -505,6 +505,20 @@ impl Html {
                     self.raw(" ");
                     self.element("code", &[], value);
                 }
+                for (summary, folded) in more {
+                    self.details(summary, folded);
+                }
+                self.raw("</td>");
+            }
+            Cell::Folded { summary, lines } if lines.len() > 1 => {
+                self.open("td", &[("data-sort", summary)]);
+                self.details(summary, lines);
+                self.raw("</td>");
+            }
+            Cell::Folded { lines, .. } => {
+                let line = lines.first().map(String::as_str).unwrap_or("");
+                self.open("td", &[("data-sort", line)]);
+                self.element("code", &[], line);
                 self.raw("</td>");
             }
             Cell::Linked {
@@ -535,6 +549,20 @@ impl Html {
                 self.raw("</td>");
             }
         }
+    }
+
+    /// Code lines folded under a summary line.
+    fn details(&mut self, summary: &str, lines: &[String]) {
+        self.raw("<details><summary>");
+        self.text(summary);
+        self.raw("</summary>");
+        for (i, line) in lines.iter().enumerate() {
+            if i > 0 {
+                self.raw("<br>");
+            }
+            self.element("code", &[], line);
+        }
+        self.raw("</details>");
     }
 
     pub fn into_string(self) -> String {
@@ -642,9 +670,18 @@ pub enum Cell {
         note: String,
         footnote: Option<(&'static str, usize)>,
     },
-    /// Identifier lines in monospace, each after a label of ours ("by", "table"), sorted by
-    /// the first value.
-    Labelled(Vec<(&'static str, String)>),
+    /// Identifier lines in monospace, each after a label of ours ("table", "in"), sorted by
+    /// the first value; then each of `more`, lines folded under their summary (`<details>`).
+    Labelled {
+        lines: Vec<(&'static str, String)>,
+        more: Vec<(String, Vec<String>)>,
+    },
+    /// Identifier lines in monospace folded under a summary line (`<details>`, unfolded when
+    /// printed), sorted by the summary; a single line is shown unfolded.
+    Folded {
+        summary: String,
+        lines: Vec<String>,
+    },
     /// A link within the document (to `#anchor`) with a line of detail under it.
     Linked {
         anchor: String,

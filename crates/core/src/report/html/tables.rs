@@ -64,14 +64,23 @@ pub fn render(report: &Report, out: &mut Html) {
                 (s.value.clone(), class, sources.note(s, ""))
             });
             let encryption = t.encryption.as_ref().map(|e| {
-                let kind = e.value.kind.label().to_string();
-                let text = match &e.value.key_arn {
-                    Some(key) if e.value.kind != EncryptionKind::AwsOwned => {
-                        format!("{kind}: {}", key.rsplit('/').next().unwrap_or(key))
-                    }
-                    _ => kind,
+                // The key's ARN and how its kind was told are on hover: a key id in the
+                // cell would make every row five lines tall.
+                let detail = match &e.value.key_arn {
+                    Some(key) => format!("{key}: {}", e.value.reason),
+                    None => e.value.reason.clone(),
                 };
-                (text, "", sources.note(e, &e.value.reason))
+                let short = match e.value.kind {
+                    EncryptionKind::AwsOwned => "AWS owned key",
+                    EncryptionKind::AwsManaged => "AWS managed key",
+                    EncryptionKind::CustomerManaged => "customer managed key",
+                    EncryptionKind::Unknown => "KMS key (manager unknown)",
+                };
+                (
+                    short.to_string(),
+                    "",
+                    sources.note(e, &format!("{}: {detail}", e.value.kind.label())),
+                )
             });
             let on_off = |s: &Option<Sourced<bool>>, sources: &mut Sources| {
                 s.as_ref().map(|s| {
@@ -82,8 +91,9 @@ pub fn render(report: &Report, out: &mut Html) {
             let pitr = on_off(&t.pitr, &mut sources);
             let protection = on_off(&t.deletion_protection, &mut sources);
             let stream = t.stream.as_ref().map(|s| {
+                // NEW_AND_OLD_IMAGES as words, so the column can wrap.
                 let text = match (s.value.enabled, &s.value.view_type) {
-                    (true, Some(view)) => view.clone(),
+                    (true, Some(view)) => view.to_lowercase().replace('_', " "),
                     (true, None) => "on".to_string(),
                     (false, _) => "off".to_string(),
                 };
@@ -123,8 +133,7 @@ pub fn render(report: &Report, out: &mut Html) {
                     note: t.arn.as_ref().map(|a| a.value.clone()).unwrap_or_default(),
                     footnote: None,
                 },
-                Cell::Code(or_unknown(&t.account)),
-                Cell::Code(or_unknown(&t.region)),
+                Cell::CodeLines(vec![or_unknown(&t.account), or_unknown(&t.region)]),
                 cell(status),
                 cell(encryption),
                 cell(pitr),
@@ -142,8 +151,7 @@ pub fn render(report: &Report, out: &mut Html) {
         caption: "Tables, one row per account, region and name",
         columns: &[
             text("Table"),
-            text("Account"),
-            text("Region"),
+            text("Account and region"),
             text("Status"),
             text("Encryption"),
             text("PITR"),
@@ -156,7 +164,7 @@ pub fn render(report: &Report, out: &mut Html) {
         ],
         rows,
     });
-    out.para("– : no loaded export says. Each value's source is on hover and numbered; the sources are listed below with the time their values held (their own time, else their collection's; a source with neither counts as the latest).");
+    out.para("– : no loaded export says. Each value's source file is numbered and listed below; on hover a value also shows the time it held (its source's own time, else its collection's; a source with neither counts as the latest).");
     sources.render(out);
     notes(report, out);
 }
@@ -220,29 +228,28 @@ fn notes(report: &Report, out: &mut Html) {
     out.raw("</ul>\n");
 }
 
-/// The distinct (file, time) sources of the values shown, numbered in order of first use.
+/// The distinct files the values shown came from, numbered in order of first use. A value's
+/// time is in its note: one Config snapshot holds every table's item, each at its own time.
 #[derive(Default)]
 struct Sources {
-    numbers: BTreeMap<(String, Option<i64>), usize>,
-    /// (file, kind label, time), by number - 1.
-    listed: Vec<(String, &'static str, Option<i64>)>,
+    numbers: BTreeMap<String, usize>,
+    /// (file, kind label), by number - 1.
+    listed: Vec<(String, &'static str)>,
 }
 
 impl Sources {
-    /// "from FILE (kind), as of TIME", after `detail` when given; and numbers the source.
+    /// "from FILE (kind), as of TIME", after `detail` when given; and the source's number.
     fn note<T>(&mut self, value: &Sourced<T>, detail: &str) -> (String, usize) {
-        let key = (value.file.clone(), value.observed_at_ms);
         let next = self.listed.len() + 1;
-        let n = *self.numbers.entry(key).or_insert(next);
+        let n = *self.numbers.entry(value.file.clone()).or_insert(next);
         if n == next {
-            self.listed
-                .push((value.file.clone(), value.kind.label(), value.observed_at_ms));
+            self.listed.push((value.file.clone(), value.kind.label()));
         }
-        let when = value
-            .observed_at_ms
-            .map(|ms| format!(", as of {}", format_iso_ms(ms)))
-            .unwrap_or_default();
-        let from = format!("from {} ({}){when}", value.file, value.kind.label());
+        let when = match value.observed_at_ms {
+            Some(ms) => format!("as of {}", format_iso_ms(ms)),
+            None => "time not stated".to_string(),
+        };
+        let from = format!("from {} ({}), {when}", value.file, value.kind.label());
         let note = if detail.is_empty() {
             from
         } else {
@@ -256,16 +263,10 @@ impl Sources {
             return;
         }
         out.raw("<ol class=\"sources\">\n");
-        for (i, (file, kind, time)) in self.listed.iter().enumerate() {
+        for (i, (file, kind)) in self.listed.iter().enumerate() {
             out.open("li", &[("id", &format!("{SOURCE_ANCHOR}{}", i + 1))]);
             out.element("code", &[], file);
-            out.text(&format!(
-                " ({kind}), {}",
-                match time {
-                    Some(ms) => format!("as of {}", format_iso_ms(*ms)),
-                    None => "time not stated".to_string(),
-                }
-            ));
+            out.text(&format!(" ({kind})"));
             out.raw("</li>\n");
         }
         out.raw("</ol>\n");
