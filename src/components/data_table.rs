@@ -169,8 +169,10 @@ fn compare(a: Option<&SortKey>, b: Option<&SortKey>) -> Ordering {
 /// button. Header buttons sort (numbers largest first on the first click); `aria-sort` says how.
 #[component]
 pub fn DataTable(
-    /// The table element's id; the filter box is `{id}-filter`.
-    id: &'static str,
+    /// The table element's id; the filter box is `{id}-filter`. Owned, so a view can give
+    /// one table per item (`kms-ops-orders`).
+    #[prop(into)]
+    id: String,
     /// Said to screen readers and shown above the table.
     caption: String,
     /// The content; a new value resets paging but keeps the sort and filter.

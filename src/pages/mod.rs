@@ -4,16 +4,25 @@
 //! [`Route`]. Adding a view is one line in [`ROUTES`].
 
 pub mod activity;
+pub mod compliance;
+pub mod config;
 pub mod findings;
+pub mod kms;
 pub mod load;
+pub mod posture;
 pub mod report;
+pub mod streams;
 pub mod tables;
 pub mod tags;
 
 pub use activity::ActivityPage;
+pub use compliance::CompliancePage;
+pub use config::ConfigPage;
 pub use findings::FindingsPage;
+pub use kms::KmsPage;
 pub use load::LoadPage;
 pub use report::ReportPage;
+pub use streams::StreamsPage;
 pub use tables::TablesPage;
 pub use tags::TagsPage;
 
@@ -43,6 +52,26 @@ pub const ROUTES: &[Route] = &[
         path: "findings",
         label: "Findings",
         view: || view! { <FindingsPage /> }.into_any(),
+    },
+    Route {
+        path: "kms",
+        label: "KMS",
+        view: || view! { <KmsPage /> }.into_any(),
+    },
+    Route {
+        path: "streams",
+        label: "Streams",
+        view: || view! { <StreamsPage /> }.into_any(),
+    },
+    Route {
+        path: "config",
+        label: "Config history",
+        view: || view! { <ConfigPage /> }.into_any(),
+    },
+    Route {
+        path: "compliance",
+        label: "Compliance",
+        view: || view! { <CompliancePage /> }.into_any(),
     },
     Route {
         path: "tables",
