@@ -18,10 +18,9 @@ use crate::session::Session;
 const CHART_WIDTH: u32 = 900;
 const CHART_HEIGHT: u32 = 260;
 
-/// The config section of a report (`None` while the report type has no such section).
+/// The config section of a report.
 pub fn config_of(report: &Report) -> Option<ConfigHistory> {
-    let _ = report;
-    None
+    Some(report.config.clone())
 }
 
 /// "point-in-time recovery turned off (on → off)": the sentence, then the values.

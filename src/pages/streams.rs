@@ -14,10 +14,9 @@ use crate::components::{Cell, Column, DataTable, TableData};
 use crate::pages::posture::{missing_exports, EmptySection};
 use crate::session::Session;
 
-/// The streams section of a report (`None` while the report type has no such section).
+/// The streams section of a report.
 pub fn streams_of(report: &Report) -> Option<Streams> {
-    let _ = report;
-    None
+    Some(report.streams.clone())
 }
 
 fn status_cell(status: StreamStatus) -> Cell {
