@@ -94,6 +94,8 @@ _ddb_setup_main() {
   command -v node >/dev/null 2>&1 || apt_pkgs+=(nodejs)
   command -v npm >/dev/null 2>&1 || apt_pkgs+=(npm)
   command -v python3 >/dev/null 2>&1 || apt_pkgs+=(python3)
+  # pdftoppm: the report test prints the exported HTML to PDF and turns a page into a PNG.
+  command -v pdftoppm >/dev/null 2>&1 || apt_pkgs+=(poppler-utils)
   # Debian's python3 makes venvs only with python3-venv (ensurepip).
   if command -v python3 >/dev/null 2>&1 && ! python3 -c 'import ensurepip' >/dev/null 2>&1; then
     apt_pkgs+=(python3-venv)

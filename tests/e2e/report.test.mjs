@@ -36,6 +36,8 @@ function cli(args) {
   return execFileSync('cargo', ['run', '-q', '-p', 'ddb-lens-cli', '--', 'report', ...args], {
     cwd: ROOT,
     stdio: ['ignore', 'pipe', 'inherit'],
+    // The sample's JSON report is a few MB; execFileSync's default buffer is 1 MB.
+    maxBuffer: 64 * 1024 * 1024,
   });
 }
 
