@@ -19,6 +19,7 @@ mod kms;
 mod manifest;
 mod markdown;
 mod streams;
+mod summary;
 pub mod svg;
 mod tables;
 mod tags;
@@ -46,6 +47,11 @@ pub struct Section {
 
 /// The sections, in reading order. Adding a section is a file in this folder and a line here.
 pub const SECTIONS: &[Section] = &[
+    Section {
+        id: "summary",
+        title: "At a glance",
+        render: summary::render,
+    },
     Section {
         id: "activity",
         title: "Activity",
