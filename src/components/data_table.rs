@@ -8,7 +8,39 @@
 
 use std::cmp::Ordering;
 
+use leptos::either::Either;
 use leptos::prelude::*;
+
+/// Texts shorter than this are shown as they are: they fit any column.
+const BREAKABLE_FROM_CHARS: usize = 16;
+
+/// `text` with a line-break opportunity (`<wbr>`) after each `-`, `/`, `:`, `_`, `.`, `@` and
+/// `,`, so identifiers (ARNs, check ids, table names) wrap between their parts instead of
+/// mid-word, and a column of them is only as narrow as their longest part. Text nodes only:
+/// strings from exports stay text.
+pub fn breakable(text: &str) -> impl IntoView + use<> {
+    if text.chars().count() < BREAKABLE_FROM_CHARS {
+        return Either::Left(text.to_string());
+    }
+    let mut parts = Vec::new();
+    let mut start = 0;
+    for (i, c) in text.char_indices() {
+        if matches!(c, '-' | '/' | ':' | '_' | '.' | '@' | ',') {
+            let end = i + c.len_utf8();
+            parts.push(text[start..end].to_string());
+            start = end;
+        }
+    }
+    if start < text.len() {
+        parts.push(text[start..].to_string());
+    }
+    Either::Right(
+        parts
+            .into_iter()
+            .map(|part| view! { {part}<wbr /> })
+            .collect_view(),
+    )
+}
 
 /// One column: its header and how its cells align.
 #[derive(Debug, Clone, PartialEq)]
@@ -267,7 +299,7 @@ pub fn DataTable(
                                                         class="sort"
                                                         on:click=move |_| on_sort(i, numeric)
                                                     >
-                                                        {label}
+                                                        {breakable(&label)}
                                                     </button>
                                                 </th>
                                             }
@@ -289,7 +321,7 @@ pub fn DataTable(
                                                 .iter()
                                                 .zip(&d.columns)
                                                 .map(|(cell, column)| {
-                                                    let text = cell.text.clone();
+                                                    let text = breakable(&cell.text);
                                                     let title = cell.title.clone();
                                                     let class = cell.class.unwrap_or("");
                                                     view! {
