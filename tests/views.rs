@@ -19,7 +19,7 @@ use ddb_lens_core::analysis::visibility::visibility;
 use ddb_lens_core::compliance::Params;
 use ddb_lens_core::{Limits, Loader};
 use leptos::prelude::*;
-use support::{all, mount, one, text};
+use support::{all, mount, one, open_all, text};
 use wasm_bindgen_test::*;
 
 wasm_bindgen_test_configure!(run_in_browser);
@@ -177,7 +177,7 @@ fn assert_inert(container: &web_sys::Element) {
 }
 
 #[wasm_bindgen_test]
-fn kms_view_shows_keys_callers_lifecycle_and_visibility() {
+async fn kms_view_shows_keys_callers_lifecycle_and_visibility() {
     let loader = kms_loader();
     let model = loader.model();
     let mut usage = kms_usage(model, &[]);
@@ -209,6 +209,15 @@ fn kms_view_shows_keys_callers_lifecycle_and_visibility() {
         .unwrap_or_default()
         .starts_with("kms/usage.json record "));
     assert!(correlated > 0);
+    // Each table's fold is built when opened: none of its callers are in the page before.
+    let folds = all(&container, "details.kms-table").len();
+    assert_eq!(folds, all(&container, "#kms-tables tbody tr").len());
+    assert!(all(&container, "details.kms-table table").is_empty());
+    open_all(&container, "details.kms-table").await;
+    assert_eq!(
+        all(&container, "details.kms-table table[id^='kms-callers-']").len(),
+        folds
+    );
     let marked: usize = all(&container, ".kms-table span.pill-pass")
         .iter()
         .filter(|td| {
@@ -275,7 +284,7 @@ fn streams_view_shows_streams_triggers_and_gaps() {
 }
 
 #[wasm_bindgen_test]
-fn config_view_shows_items_with_field_diffs() {
+async fn config_view_shows_items_with_field_diffs() {
     let loader = estate();
     let mut history = config_history(loader.model());
     assert!(!history.tables.is_empty() && history.change_count > 0);
@@ -296,6 +305,7 @@ fn config_view_shows_items_with_field_diffs() {
         .query_selector("#config-chart svg")
         .unwrap()
         .is_some());
+    open_all(&container, "details.config-table").await;
     let diffs: Vec<String> = all(&container, ".field-changes li")
         .iter()
         .map(|li| li.text_content().unwrap_or_default())
@@ -310,7 +320,7 @@ fn config_view_shows_items_with_field_diffs() {
 }
 
 #[wasm_bindgen_test]
-fn compliance_view_shows_rates_matrix_and_config_side_by_side() {
+async fn compliance_view_shows_rates_matrix_and_config_side_by_side() {
     let loader = estate();
     let mut c = compliance(loader.model(), &Params::default());
     assert!(!c.rows.is_empty() && !c.imported_rules.is_empty());
@@ -339,5 +349,8 @@ fn compliance_view_shows_rates_matrix_and_config_side_by_side() {
         .iter()
         .any(|td| td.get_attribute("title").as_deref() == Some(HOSTILE));
     assert!(titled);
+    // And a paragraph in the table's fold, built when it is opened.
+    open_all(&container, "details.compliance-table").await;
+    assert!(text(&container, "details.compliance-table .verdict-reason").contains(HOSTILE));
     assert_inert(&container);
 }

@@ -11,7 +11,7 @@ use ddb_lens_core::report::Report;
 use ddb_lens_core::time::format_iso_ms;
 use leptos::prelude::*;
 
-use crate::components::{Cell, Column, DataTable, TableData};
+use crate::components::{Cell, Column, DataTable, Folded, TableData};
 use crate::pages::posture::{missing_exports, EmptySection};
 use crate::session::Session;
 
@@ -200,13 +200,14 @@ pub fn side_by_side_table(compliance: &Compliance) -> TableData {
 #[component]
 fn TableVerdicts(row: TableRow, titles: Vec<(String, String)>) -> impl IntoView {
     let name = row.table.label();
+    let summary = view! {
+        <strong>{name}</strong>
+        <span class="finding-meta">{format!(" · {} pass, {} fail", row.pass, row.fail)}</span>
+        {row.config_overall.as_ref().map(|c| view! { " " <span class=config_class(c)>{format!("Config: {}", c.as_aws())}</span> })}
+    };
+    let data_table = row.table.name.clone();
     view! {
-        <details class="compliance-table" data-table=row.table.name.clone()>
-            <summary>
-                <strong>{name}</strong>
-                <span class="finding-meta">{format!(" · {} pass, {} fail", row.pass, row.fail)}</span>
-                {row.config_overall.as_ref().map(|c| view! { " " <span class=config_class(c)>{format!("Config: {}", c.as_aws())}</span> })}
-            </summary>
+        <Folded class="compliance-table" data_table=data_table summary=summary>
             <ul class="verdicts">
                 {row.cells.iter().map(|c| {
                     let (text, class) = status_pill(c.verdict.status);
@@ -234,7 +235,7 @@ fn TableVerdicts(row: TableRow, titles: Vec<(String, String)>) -> impl IntoView 
                     }
                 }).collect_view()}
             </ul>
-        </details>
+        </Folded>
     }
 }
 

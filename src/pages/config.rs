@@ -11,7 +11,7 @@ use ddb_lens_core::report::Report;
 use ddb_lens_core::time::format_iso_ms;
 use leptos::prelude::*;
 
-use crate::components::{Cell, Column, DataTable, TableData};
+use crate::components::{Cell, Column, DataTable, Folded, TableData};
 use crate::pages::posture::{missing_exports, EmptySection};
 use crate::session::Session;
 
@@ -153,15 +153,16 @@ pub fn ConfigView(history: ConfigHistory, #[prop(optional)] needs: Vec<String>) 
         <div class="config-tables">
             {history.tables.into_iter().map(|t| {
                 let deleted = t.deleted_ms.map(|ms| format!(" · deleted {}", format_iso_ms(ms)));
+                let summary = view! {
+                    <strong>{t.table.label()}</strong>
+                    <span class="finding-meta">{format!(" · {} items, {} changes", t.items.len(), t.change_count)}</span>
+                    {deleted.map(|d| view! { <span class="pill-fail">{d}</span> })}
+                };
+                let items = t.items;
                 view! {
-                    <details class="config-table" data-table=t.table.name.clone()>
-                        <summary>
-                            <strong>{t.table.label()}</strong>
-                            <span class="finding-meta">{format!(" · {} items, {} changes", t.items.len(), t.change_count)}</span>
-                            {deleted.map(|d| view! { <span class="pill-fail">{d}</span> })}
-                        </summary>
-                        <ol class="config-items">{t.items.into_iter().map(|i| view! { <Item item=i /> }).collect_view()}</ol>
-                    </details>
+                    <Folded class="config-table" data_table=t.table.name.clone() summary=summary>
+                        <ol class="config-items">{items.clone().into_iter().map(|i| view! { <Item item=i /> }).collect_view()}</ol>
+                    </Folded>
                 }
             }).collect_view()}
         </div>

@@ -15,7 +15,7 @@ use ddb_lens_core::report::Report;
 use ddb_lens_core::time::format_iso_ms;
 use leptos::prelude::*;
 
-use crate::components::{Cell, Column, DataTable, TableData};
+use crate::components::{Cell, Column, DataTable, Folded, TableData};
 use crate::pages::posture::{
     difference, missing_exports, some_of, EmptySection, EvidenceButton, EvidencePanel,
 };
@@ -393,9 +393,25 @@ fn TrailChangeRows(changes: Vec<TrailChange>, files: Vec<String>) -> impl IntoVi
     }
 }
 
-/// One table's keys, operations (with their series), callers.
+/// One table's fold: its name, key kind and event count; the rest when opened.
 #[component]
 fn TableDetail(table: TableKms, bucket_label: String) -> impl IntoView {
+    let summary = view! {
+        <strong>{table.table.clone()}</strong>" "
+        <span class=kind_class(table.kind)>{table.kind.label()}</span>
+        <span class="finding-meta">{format!(" · {} KMS events", thousands(table.events))}</span>
+    };
+    let data_table = table.table.clone();
+    view! {
+        <Folded class="kms-table" data_table=data_table summary=summary>
+            <TableDetailBody table=table.clone() bucket_label=bucket_label.clone() />
+        </Folded>
+    }
+}
+
+/// One table's keys, operations (with their series), callers.
+#[component]
+fn TableDetailBody(table: TableKms, bucket_label: String) -> impl IntoView {
     let id = format!("kms-ops-{}", table.table);
     let series_id = format!("kms-series-{}", table.table);
     let callers_id = format!("kms-callers-{}", table.table);
@@ -405,12 +421,6 @@ fn TableDetail(table: TableKms, bucket_label: String) -> impl IntoView {
         callers_table(&table),
     );
     view! {
-        <details class="kms-table" data-table=table.table.clone()>
-            <summary>
-                <strong>{table.table.clone()}</strong>" "
-                <span class=kind_class(table.kind)>{table.kind.label()}</span>
-                <span class="finding-meta">{format!(" · {} KMS events", thousands(table.events))}</span>
-            </summary>
             <p class="kind-evidence">{table.kind_evidence.clone()}</p>
             <ul class="kms-keys">
                 {table.keys.iter().map(|k| view! {
@@ -426,7 +436,6 @@ fn TableDetail(table: TableKms, bucket_label: String) -> impl IntoView {
             </details>
             <h4>"Callers"</h4>
             <DataTable id=callers_id caption=format!("Callers of {}'s keys", table.table) data=Signal::stored(callers) />
-        </details>
     }
 }
 

@@ -53,3 +53,26 @@ pub async fn tick() {
         .await
         .unwrap();
 }
+
+/// Waits `ms` milliseconds (a macrotask: queued events such as `toggle` have fired after it).
+pub async fn sleep_ms(ms: i32) {
+    let promise = js_sys::Promise::new(&mut |resolve, _| {
+        web_sys::window()
+            .unwrap()
+            .set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, ms)
+            .unwrap();
+    });
+    wasm_bindgen_futures::JsFuture::from(promise).await.unwrap();
+}
+
+/// Opens every `<details>` under `container` matching `selector`, as a click on its summary
+/// does, and waits for their `toggle` events and what they render.
+pub async fn open_all(container: &Element, selector: &str) {
+    for details in all(container, selector) {
+        details
+            .unchecked_into::<web_sys::HtmlDetailsElement>()
+            .set_open(true);
+    }
+    sleep_ms(20).await;
+    tick().await;
+}
