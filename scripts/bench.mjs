@@ -8,6 +8,11 @@
 // the loaded events: its first query, a filter to the busiest table, errors only, scrolling the
 // list to its last row, and opening that event's JSON (activity_* fields: the page's wall time
 // from the click to the answer shown, and the worker's own time for the query).
+//
+// The analyses: the worker's time sorting the events for the activity view (inside the load
+// time), its time building the report (after the load), and the wall time from the load's end
+// to the report being in the page; then the time each report view takes to show, from the
+// navigation click to its summary line painted (view_*_ms).
 
 import { readdirSync, statSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
@@ -99,6 +104,31 @@ async function timeActivity(page, events) {
   };
 }
 
+const VIEWS = [
+  ['findings', '#findings-summary'],
+  ['kms', '#kms-summary'],
+  ['streams', '#streams-summary'],
+  ['config', '#config-summary'],
+  ['compliance', '#compliance-summary'],
+  ['tables', '#tables-summary'],
+  ['tags', '#tag-summary'],
+];
+
+/** Milliseconds from each navigation click to the view's summary painted (two frames later). */
+async function timeViews(page) {
+  const out = {};
+  for (const [route, selector] of VIEWS) {
+    await page.click('#nav-overview');
+    await page.waitForSelector('#overview, #load-status');
+    const t0 = Date.now();
+    await page.click(`#nav-${route}`);
+    await page.waitForSelector(selector, { timeout: 120_000 });
+    await page.evaluate(() => new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done))));
+    out[`view_${route}_ms`] = Date.now() - t0;
+  }
+  return out;
+}
+
 const files = walk(dir);
 const server = await startServer();
 const browser = await launchBrowser();
@@ -115,8 +145,12 @@ try {
   const wallMs = Date.now() - t0;
   clearInterval(poll);
   peak = Math.max(peak, chromiumRssMib());
+  const loadedAt = Date.now();
+  await page.waitForSelector('#load-status[data-report-build-ms]', { timeout: 600_000 });
+  const reportWallMs = Date.now() - loadedAt;
   const status = await page.$eval('#load-status', (el) => ({ ...el.dataset }));
   const totals = await page.$eval('#totals', (el) => ({ ...el.dataset }));
+  const views = await timeViews(page);
   const activity = await timeActivity(page, Number(totals.events));
   const elapsedMs = Number(status.elapsedMs);
   const uncompressed = Number(totals.uncompressedBytes ?? 0);
@@ -131,6 +165,11 @@ try {
     uncompressed_mb_per_sec: uncompressed ? uncompressed / 1e6 / (elapsedMs / 1000) : null,
     renderer_rss_idle_mib: Math.round(idle),
     renderer_rss_peak_mib: Math.round(peak),
+    activity_index_ms: Number(status.indexMs),
+    report_build_ms: Number(status.reportBuildMs),
+    report_in_page_after_load_ms: reportWallMs,
+    analyses_share_of_load: (Number(status.indexMs) + reportWallMs) / elapsedMs,
+    ...views,
     ...activity,
   }));
 } finally {

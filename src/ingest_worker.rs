@@ -681,8 +681,10 @@ impl IngestWorker {
 
     /// Builds the report of everything loaded with the current settings and sends it.
     fn post_report(&self) {
+        let started_ms = now_ms();
         let loader = self.loader.borrow();
         let made = report::build(loader.model(), loader.reports(), &self.settings.borrow());
+        let json = report::to_json(&made);
         let hashes_done = loader
             .reports()
             .iter()
@@ -691,7 +693,8 @@ impl IngestWorker {
         post(
             &self.scope,
             &Event::Report(Box::new(ReportMessage {
-                json: report::to_json(&made),
+                json,
+                build_ms: now_ms() - started_ms,
                 hashes_done,
                 hashes_total: loader.reports().len() as u64,
             })),
@@ -744,12 +747,14 @@ impl IngestWorker {
     fn post_done(&self, cancelled: bool, files_not_loaded: u64, started_ms: f64) {
         let loader = self.loader.borrow();
         // Sorted once per load; every query after walks this.
+        let index_started_ms = now_ms();
         *self.activity.borrow_mut() =
             (!loader.model().events_unsorted.is_empty()).then(|| ActivityState {
                 index: ActivityIndex::build(loader.model()),
                 last: None,
                 summaries: None,
             });
+        let index_ms = now_ms() - index_started_ms;
         let overview = overview(&loader);
         let timeline_svg = if overview.events > 0 {
             timeline_svg(&overview, TIMELINE_WIDTH_PX, TIMELINE_HEIGHT_PX)
@@ -760,6 +765,7 @@ impl IngestWorker {
             cancelled,
             files_not_loaded,
             elapsed_ms: now_ms() - started_ms,
+            index_ms,
             totals: loader.totals(),
             overview,
             timeline_svg,

@@ -18,12 +18,12 @@
 //! worker → page  {type:"ready"}
 //!                {type:"files", reports:"[<FileReport JSON>, …]"}   (a batch, at most every 50 ms)
 //!                {type:"progress", files_done, files_total, bytes_done, bytes_total, totals:"<Totals JSON>"}
-//!                {type:"done", cancelled, files_not_loaded, elapsed_ms, totals:"<JSON>", overview:"<JSON>", timeline_svg}
+//!                {type:"done", cancelled, files_not_loaded, elapsed_ms, index_ms, totals:"<JSON>", overview:"<JSON>", timeline_svg}
 //!                {type:"activity", id, elapsed_ms, summary:"<ActivitySummary JSON>", timeline_svg}
 //!                {type:"rows", id, offset, total, rows:"[<ActivityRow JSON>, …]"}
 //!                {type:"record", id, json} | {type:"record", id, error}
 //!                {type:"summaries", id, tables:"[<TableSummary JSON>, …]", principals:"[<PrincipalSummary JSON>, …]"}
-//!                {type:"report", report:"<Report JSON>", hashes_done, hashes_total}
+//!                {type:"report", report:"<Report JSON>", build_ms, hashes_done, hashes_total}
 //!                {type:"failed", message}   (the worker panicked and is about to stop)
 //! ```
 //!
@@ -134,6 +134,8 @@ pub struct Done {
     pub files_not_loaded: u64,
     /// From the worker receiving the command to this message.
     pub elapsed_ms: f64,
+    /// Of `elapsed_ms`, the worker's time sorting the events for the activity view.
+    pub index_ms: f64,
     /// Over everything loaded so far, not only this load.
     pub totals: Totals,
     pub overview: Overview,
@@ -146,6 +148,8 @@ pub struct Done {
 #[derive(Debug, Clone, PartialEq)]
 pub struct ReportMessage {
     pub json: String,
+    /// The worker's time building the report and writing its JSON.
+    pub build_ms: f64,
     pub hashes_done: u64,
     pub hashes_total: u64,
 }
@@ -395,6 +399,7 @@ impl Event {
             Event::Report(report) => {
                 let message = message("report");
                 set(&message, "report", &JsValue::from_str(&report.json));
+                set_number(&message, "build_ms", report.build_ms);
                 set_number(&message, "hashes_done", report.hashes_done as f64);
                 set_number(&message, "hashes_total", report.hashes_total as f64);
                 message.into()
@@ -409,6 +414,7 @@ impl Event {
                 set(&message, "cancelled", &JsValue::from_bool(done.cancelled));
                 set_number(&message, "files_not_loaded", done.files_not_loaded as f64);
                 set_number(&message, "elapsed_ms", done.elapsed_ms);
+                set_number(&message, "index_ms", done.index_ms);
                 set(&message, "totals", &json(&done.totals));
                 set(&message, "overview", &json(&done.overview));
                 set(
@@ -440,6 +446,7 @@ impl Event {
                     .ok_or(ProtocolError::BadField("cancelled"))?,
                 files_not_loaded: count(value, "files_not_loaded")?,
                 elapsed_ms: number(value, "elapsed_ms")?,
+                index_ms: number(value, "index_ms")?,
                 totals: from_json(value, "totals")?,
                 overview: from_json(value, "overview")?,
                 timeline_svg: string(value, "timeline_svg")?,
@@ -471,6 +478,7 @@ impl Event {
             }))),
             "report" => Ok(Event::Report(Box::new(ReportMessage {
                 json: string(value, "report")?,
+                build_ms: number(value, "build_ms")?,
                 hashes_done: count(value, "hashes_done")?,
                 hashes_total: count(value, "hashes_total")?,
             }))),

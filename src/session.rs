@@ -84,6 +84,8 @@ pub struct ShownReport {
     pub origin: ReportOrigin,
     pub hashes_done: u64,
     pub hashes_total: u64,
+    /// The worker's time building it; `None` for a reopened report.
+    pub build_ms: Option<f64>,
 }
 
 /// An evidence event on show: its label, and its JSON (or why it cannot be read) once read.
@@ -107,6 +109,8 @@ pub struct Session {
     pub analysis: RwSignal<Option<Analysis>>,
     /// Of the last finished load.
     pub elapsed_ms: RwSignal<Option<f64>>,
+    /// Of `elapsed_ms`, the time the worker spent sorting the events for the activity view.
+    pub index_ms: RwSignal<Option<f64>>,
     /// Files a cancelled load did not read.
     pub files_not_loaded: RwSignal<u64>,
     /// Why the worker failed, or why dropped items could not be read.
@@ -149,6 +153,7 @@ impl Session {
             totals: RwSignal::new(Totals::default()),
             analysis: RwSignal::new(None),
             elapsed_ms: RwSignal::new(None),
+            index_ms: RwSignal::new(None),
             files_not_loaded: RwSignal::new(0),
             error: RwSignal::new(None),
             activity: ActivityState::new(),
@@ -222,6 +227,7 @@ impl Session {
                     hashes_total: opened.inputs.files.len() as u64,
                     report: Arc::new(opened),
                     origin: ReportOrigin::Reopened { file_name },
+                    build_ms: None,
                 }));
             }
             Err(err) => self
@@ -318,6 +324,7 @@ impl Session {
         self.progress.set(Progress::default());
         self.analysis.set(None);
         self.elapsed_ms.set(None);
+        self.index_ms.set(None);
         self.files_not_loaded.set(0);
         self.error.set(None);
         self.activity.reset();
@@ -372,6 +379,7 @@ impl Session {
                     origin: ReportOrigin::Loaded,
                     hashes_done: message.hashes_done,
                     hashes_total: message.hashes_total,
+                    build_ms: Some(message.build_ms),
                 })),
                 // Both sides are one build: a report that does not read back is a bug.
                 Err(err) => self.fail(WorkerError::Failed(format!(
@@ -396,6 +404,7 @@ impl Session {
         self.analysis.set(None);
         self.report.set(None);
         self.elapsed_ms.set(None);
+        self.index_ms.set(None);
         self.files_not_loaded.set(0);
         self.error.set(None);
         self.phase.set(Phase::Loading);
@@ -411,6 +420,7 @@ impl Session {
         }
         self.files_not_loaded.set(done.files_not_loaded);
         self.elapsed_ms.set(Some(done.elapsed_ms));
+        self.index_ms.set(Some(done.index_ms));
         self.activity.loaded();
         if self.activity.shown.get_value() {
             self.activity.refresh(move |command| self.send(command));

@@ -238,6 +238,7 @@ async fn a_load_moves_the_status_table_and_totals() {
         cancelled: true,
         files_not_loaded: 6,
         elapsed_ms: 1234.4,
+        index_ms: 34.0,
         totals: running,
         overview: Overview::default(),
         timeline_svg: String::new(),

@@ -2,7 +2,9 @@
 //!
 //! Run: `cargo test -p ddb-lens --target wasm32-unknown-unknown --test protocol`
 
-use ddb_lens::protocol::{Activity, Command, Done, Event, Progress, ProtocolError, Summaries};
+use ddb_lens::protocol::{
+    Activity, Command, Done, Event, Progress, ProtocolError, ReportMessage, Summaries,
+};
 use ddb_lens_core::analysis::activity::{
     ActivityPlane, ActivityRow, ActivitySummary, ErrorFilter, Filter, PrincipalSummary,
     TableSummary,
@@ -68,9 +70,16 @@ fn events_round_trip() {
             cancelled: true,
             files_not_loaded: 1,
             elapsed_ms: 12.5,
+            index_ms: 2.5,
             totals,
             overview: Overview::default(),
             timeline_svg: "<svg></svg>".to_string(),
+        })),
+        Event::Report(Box::new(ReportMessage {
+            json: "{}".to_string(),
+            build_ms: 41.5,
+            hashes_done: 3,
+            hashes_total: 7,
         })),
         Event::Failed("internal error while reading x.json: boom".to_string()),
     ];

@@ -6,7 +6,9 @@ use crate::format;
 use crate::session::{Phase, Session};
 
 /// `#load-status`, with `data-state` (idle, loading, done, cancelled, error) and, once a load
-/// has finished, `data-elapsed-ms`.
+/// has finished, `data-elapsed-ms` (of which `data-index-ms` sorting the events for the
+/// activity view); once its report is shown, `data-report-build-ms`, the worker's time
+/// building it (the bench reads these).
 #[component]
 pub fn LoadStatus() -> impl IntoView {
     let session = expect_context::<Session>();
@@ -46,6 +48,13 @@ pub fn LoadStatus() -> impl IntoView {
             aria-label="Loading status"
             data-state=move || phase.get().as_str()
             data-elapsed-ms=move || session.elapsed_ms.get().map(|ms| format!("{ms:.0}"))
+            data-index-ms=move || session.index_ms.get().map(|ms| format!("{ms:.0}"))
+            data-report-build-ms=move || {
+                session
+                    .report
+                    .with(|r| r.as_ref().and_then(|r| r.build_ms))
+                    .map(|ms| format!("{ms:.0}"))
+            }
         >
             <Show when=started>
                 <div class="progress-row">
