@@ -321,11 +321,18 @@ pub fn DataTable(
                                                 .iter()
                                                 .zip(&d.columns)
                                                 .map(|(cell, column)| {
-                                                    let text = breakable(&cell.text);
+                                                    // Times, counts and sizes stay on one line;
+                                                    // text wraps between identifiers' parts.
+                                                    let whole = matches!(cell.sort, SortKey::Number(_));
+                                                    let text = if whole {
+                                                        Either::Left(cell.text.clone())
+                                                    } else {
+                                                        Either::Right(breakable(&cell.text))
+                                                    };
                                                     let title = cell.title.clone();
                                                     let class = cell.class.unwrap_or("");
                                                     view! {
-                                                        <td class:numeric=column.numeric title=title>
+                                                        <td class:numeric=column.numeric class:whole=whole title=title>
                                                             <span class=class>{text}</span>
                                                         </td>
                                                     }
