@@ -948,3 +948,81 @@ a line without tabs\n";
     );
     assert_eq!(errors[1].source.file, 0);
 }
+
+/// The foundation's bad-input standard, kind by kind: every fixture of every non-CloudTrail
+/// export kind, cut short, fails on its own with a message naming what is wrong, adds nothing,
+/// and leaves the file loaded beside it untouched.
+#[test]
+fn a_truncated_file_of_every_export_kind_fails_alone_and_says_why() {
+    let good: (&str, &[u8]) = ("good/list-tables.json", br#"{"TableNames":["kept"]}"#);
+    let mut baseline = Loader::default();
+    baseline.ingest(good.0, good.1);
+    let mut kinds_seen = std::collections::BTreeSet::new();
+    for dir in ["config", "dynamodb", "kms", "collected", "posture/estate"] {
+        for (name, bytes) in folder(dir) {
+            let kind = Loader::default().ingest(&name, &bytes).kind;
+            let cloudtrail = matches!(
+                kind,
+                FileKind::CloudTrailLog
+                    | FileKind::CloudTrailEventArray
+                    | FileKind::CloudTrailEvent
+                    | FileKind::CloudTrailLookupEvents
+                    | FileKind::CloudTrailDigest
+            );
+            if cloudtrail || kind == FileKind::Unrecognised {
+                continue;
+            }
+            kinds_seen.insert(format!("{kind:?}"));
+            let cut = &bytes[..bytes.len() * 2 / 3];
+            let mut loader = Loader::default();
+            let bad = loader.ingest(&name, cut);
+            let kept = loader.ingest(good.0, good.1);
+            assert_eq!(bad.name, name);
+            assert_eq!(bad.status, FileStatus::Error, "{name} ({kind:?}): {bad:?}");
+            let message = bad.message.clone().unwrap_or_default();
+            assert!(
+                message.contains("truncated") || message.contains("JSON"),
+                "{name} ({kind:?}): {message}"
+            );
+            assert_eq!(kept.status, FileStatus::Ok, "{name}: {kept:?}");
+            assert_eq!(
+                loader.model().records,
+                baseline.model().records,
+                "{name} ({kind:?}) added records although it failed"
+            );
+        }
+    }
+    // Every kind the collector writes or AWS delivers has a fixture here.
+    let expected = [
+        "AutoScalingScalableTargets",
+        "BackupProtectedResources",
+        "CollectorManifest",
+        "ConfigBatchGetResourceConfig",
+        "ConfigComplianceByResource",
+        "ConfigComplianceByRule",
+        "ConfigComplianceDetails",
+        "ConfigHistory",
+        "ConfigNotification",
+        "ConfigResourceHistory",
+        "ConfigRules",
+        "ConfigSelectResourceConfig",
+        "ConfigSnapshot",
+        "DynamoDbContinuousBackups",
+        "DynamoDbDescribeTable",
+        "DynamoDbKinesisDestinations",
+        "DynamoDbListTables",
+        "DynamoDbResourcePolicy",
+        "DynamoDbTags",
+        "DynamoDbTimeToLive",
+        "KmsDescribeKey",
+        "KmsListAliases",
+        "KmsListGrants",
+        "LambdaEventSourceMappings",
+        "TaggingGetResources",
+    ];
+    let missing: Vec<_> = expected
+        .iter()
+        .filter(|k| !kinds_seen.contains(**k))
+        .collect();
+    assert!(missing.is_empty(), "no fixture of {missing:?}");
+}

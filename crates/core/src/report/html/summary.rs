@@ -15,10 +15,7 @@ pub fn render(report: &Report, out: &mut Html) {
         "Each figure here is taken from the section that details it, below: the findings, compliance, tags and evidence gaps sections.",
     );
     let mut figures = vec![
-        (
-            "CloudTrail events",
-            thousands(report.inputs.totals.events),
-        ),
+        ("CloudTrail events", thousands(report.inputs.totals.events)),
         ("Tables", thousands(report.tables.len() as u64)),
         ("Findings", thousands(report.findings.len() as u64)),
     ];
