@@ -20,6 +20,7 @@ use ddb_lens_core::compliance::Params;
 use ddb_lens_core::{Limits, Loader};
 use leptos::prelude::*;
 use support::{all, mount, one, open_all, text};
+use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
 
 wasm_bindgen_test_configure!(run_in_browser);
@@ -353,4 +354,37 @@ async fn compliance_view_shows_rates_matrix_and_config_side_by_side() {
     open_all(&container, "details.compliance-table").await;
     assert!(text(&container, "details.compliance-table .verdict-reason").contains(HOSTILE));
     assert_inert(&container);
+}
+
+#[wasm_bindgen_test]
+async fn kms_lifecycle_events_show_a_page_at_a_time() {
+    let loader = kms_loader();
+    let model = loader.model();
+    let mut usage = kms_usage(model, &[]);
+    let one = usage.lifecycle[0].clone();
+    usage.lifecycle = vec![one; 120];
+    let parts = KmsParts {
+        usage,
+        visibility: visibility(model, &[]),
+        evidence_files: model.files.clone(),
+    };
+    let (container, _guard) = mount(move || view! { <KmsView parts=parts /> });
+    assert_eq!(all(&container, "#kms-lifecycle tbody tr").len(), 50);
+    let more = || {
+        container
+            .query_selector("#kms-lifecycle-more")
+            .unwrap()
+            .map(|b| b.unchecked_into::<web_sys::HtmlElement>())
+    };
+    assert_eq!(
+        more().and_then(|b| b.text_content()).as_deref(),
+        Some("Show 50 more (70 not shown)")
+    );
+    more().unwrap().click();
+    support::tick().await;
+    assert_eq!(all(&container, "#kms-lifecycle tbody tr").len(), 100);
+    more().unwrap().click();
+    support::tick().await;
+    assert_eq!(all(&container, "#kms-lifecycle tbody tr").len(), 120);
+    assert!(more().is_none());
 }

@@ -324,8 +324,15 @@ fn file_of(files: &[String], index: u32) -> String {
     files.get(index as usize).cloned().unwrap_or_default()
 }
 
+/// Lifecycle events shown before "show more": a key policy's fields run long, and a month of an
+/// estate's logs holds hundreds of these events.
+const LIFECYCLE_PAGE: usize = 50;
+
 #[component]
 fn LifecycleRows(events: Vec<LifecycleEvent>, files: Vec<String>) -> impl IntoView {
+    let total = events.len();
+    let shown = RwSignal::new(LIFECYCLE_PAGE);
+    let events = StoredValue::new(events);
     view! {
         <div class="table-scroll" tabindex="0" role="region" aria-label="Lifecycle events of protecting keys">
             <table id="kms-lifecycle" class="report-table posture-table">
@@ -334,7 +341,7 @@ fn LifecycleRows(events: Vec<LifecycleEvent>, files: Vec<String>) -> impl IntoVi
                     <th>"Source IP"</th><th>"Error"</th><th>"Fields"</th><th>"Evidence"</th>
                 </tr></thead>
                 <tbody>
-                    {events.into_iter().map(|e| {
+                    {move || events.with_value(|events| events.iter().take(shown.get()).cloned().collect::<Vec<_>>()).into_iter().map(|e| {
                         let keys: Vec<String> = e.keys.iter().map(|k| if k.note.is_empty() { k.key.clone() } else { format!("{} ({})", k.key, k.note) }).collect();
                         let file = file_of(&files, e.evidence.file);
                         let label = format!("{} {}", e.event_name, format_iso_ms(e.time_ms));
@@ -355,6 +362,18 @@ fn LifecycleRows(events: Vec<LifecycleEvent>, files: Vec<String>) -> impl IntoVi
                 </tbody>
             </table>
         </div>
+        <Show when=move || { total > shown.get() }>
+            <button type="button" id="kms-lifecycle-more" class="button show-more" on:click=move |_| shown.update(|n| *n += LIFECYCLE_PAGE)>
+                {move || {
+                    let rest = total.saturating_sub(shown.get());
+                    if rest <= LIFECYCLE_PAGE {
+                        format!("Show the last {}", thousands(rest as u64))
+                    } else {
+                        format!("Show {LIFECYCLE_PAGE} more ({} not shown)", thousands(rest as u64))
+                    }
+                }}
+            </button>
+        </Show>
     }
 }
 
