@@ -12,7 +12,7 @@ use ddb_lens::pages::kms::{KmsParts, KmsView};
 use ddb_lens::pages::streams::StreamsView;
 use ddb_lens_core::analysis::compliance::compliance;
 use ddb_lens_core::analysis::config_history::config_history;
-use ddb_lens_core::analysis::kms::{kms_usage, DECRYPT_CACHE_NOTE};
+use ddb_lens_core::analysis::kms::{kms_usage, Field, DECRYPT_CACHE_NOTE};
 use ddb_lens_core::analysis::streams::streams_of;
 use ddb_lens_core::analysis::table_state::table_states;
 use ddb_lens_core::analysis::visibility::visibility;
@@ -361,8 +361,17 @@ async fn kms_lifecycle_events_show_a_page_at_a_time() {
     let loader = kms_loader();
     let model = loader.model();
     let mut usage = kms_usage(model, &[]);
-    let one = usage.lifecycle[0].clone();
-    usage.lifecycle = vec![one; 120];
+    let mut event = usage.lifecycle[0].clone();
+    // A key policy as long as real ones: folded under its start.
+    let policy = format!(
+        "{{\"Version\":\"2012-10-17\",\"Statement\":[{}]}}",
+        "{\"Effect\":\"Allow\"},".repeat(40)
+    );
+    event.fields.push(Field {
+        name: "policy".to_string(),
+        value: policy.clone(),
+    });
+    usage.lifecycle = vec![event; 120];
     let parts = KmsParts {
         usage,
         visibility: visibility(model, &[]),
@@ -370,6 +379,9 @@ async fn kms_lifecycle_events_show_a_page_at_a_time() {
     };
     let (container, _guard) = mount(move || view! { <KmsView parts=parts /> });
     assert_eq!(all(&container, "#kms-lifecycle tbody tr").len(), 50);
+    let fold = one(&container, "#kms-lifecycle details.field-fold");
+    assert!(text(&fold, "summary").starts_with(&policy[..80]));
+    assert_eq!(text(&fold, "code"), policy);
     let more = || {
         container
             .query_selector("#kms-lifecycle-more")

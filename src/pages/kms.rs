@@ -13,6 +13,7 @@ use ddb_lens_core::analysis::visibility::{DataVisibility, TrailChange, TrailEffe
 use ddb_lens_core::ingest::thousands;
 use ddb_lens_core::report::Report;
 use ddb_lens_core::time::format_iso_ms;
+use leptos::either::Either;
 use leptos::prelude::*;
 
 use crate::components::{Cell, Column, DataTable, Folded, TableData};
@@ -324,6 +325,26 @@ fn file_of(files: &[String], index: u32) -> String {
     files.get(index as usize).cloned().unwrap_or_default()
 }
 
+/// Field values longer than this (a key policy's JSON) are folded under their start.
+const FIELD_FOLD_CHARS: usize = 160;
+/// How much of a folded value its summary shows.
+const FIELD_PREVIEW_CHARS: usize = 80;
+
+/// A request field's value as text; a long one folded, so a key policy does not make its row
+/// a screen tall.
+fn field_value(value: &str) -> impl IntoView + use<> {
+    if value.chars().count() <= FIELD_FOLD_CHARS {
+        return Either::Left(value.to_string());
+    }
+    let start: String = value.chars().take(FIELD_PREVIEW_CHARS).collect();
+    Either::Right(view! {
+        <details class="field-fold">
+            <summary>{format!("{start}… ({} characters)", thousands(value.chars().count() as u64))}</summary>
+            <code class="wrap">{value.to_string()}</code>
+        </details>
+    })
+}
+
 /// Lifecycle events shown before "show more": a key policy's fields run long, and a month of an
 /// estate's logs holds hundreds of these events.
 const LIFECYCLE_PAGE: usize = 50;
@@ -354,7 +375,7 @@ fn LifecycleRows(events: Vec<LifecycleEvent>, files: Vec<String>) -> impl IntoVi
                                 <td class="wrap">{e.principal.clone()}</td>
                                 <td>{e.source_ip.clone()}</td>
                                 <td>{(!e.error_code.is_empty()).then(|| view! { <span class="pill-fail">{e.error_code.clone()}</span> })}</td>
-                                <td class="wrap"><ul class="fields">{e.fields.iter().map(|f| view! { <li><span class="field-name">{f.name.clone()}</span>": "{f.value.clone()}</li> }).collect_view()}</ul></td>
+                                <td class="wrap"><ul class="fields">{e.fields.iter().map(|f| view! { <li><span class="field-name">{f.name.clone()}</span>": "{field_value(&f.value)}</li> }).collect_view()}</ul></td>
                                 <td><EvidenceButton label=label file=file record_index=e.evidence.record_index /></td>
                             </tr>
                         }
