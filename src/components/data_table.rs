@@ -11,6 +11,21 @@ use std::cmp::Ordering;
 use leptos::either::Either;
 use leptos::prelude::*;
 
+/// The "show more" button's text: `rest` rows not shown, `page` shown per click.
+pub fn show_more_label(rest: usize, page: usize) -> String {
+    if rest <= page {
+        format!(
+            "Show the last {}",
+            ddb_lens_core::ingest::thousands(rest as u64)
+        )
+    } else {
+        format!(
+            "Show {page} more ({} not shown)",
+            ddb_lens_core::ingest::thousands(rest as u64)
+        )
+    }
+}
+
 /// Texts shorter than this are shown as they are: they fit any column.
 const BREAKABLE_FROM_CHARS: usize = 16;
 
@@ -353,18 +368,7 @@ pub fn DataTable(
                     class="button show-more"
                     on:click=move |_| shown.update(|n| *n += page_size)
                 >
-                    {move || {
-                        let rest = visible.with(Vec::len).saturating_sub(shown.get());
-                        if rest <= page_size {
-                            format!("Show the last {}", ddb_lens_core::ingest::thousands(rest as u64))
-                        } else {
-                            format!(
-                                "Show {} more ({} not shown)",
-                                page_size,
-                                ddb_lens_core::ingest::thousands(rest as u64)
-                            )
-                        }
-                    }}
+                    {move || show_more_label(visible.with(Vec::len).saturating_sub(shown.get()), page_size)}
                 </button>
             </Show>
         </div>

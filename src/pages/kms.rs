@@ -16,6 +16,7 @@ use ddb_lens_core::time::format_iso_ms;
 use leptos::either::Either;
 use leptos::prelude::*;
 
+use crate::components::data_table::show_more_label;
 use crate::components::{Cell, Column, DataTable, Folded, TableData};
 use crate::pages::posture::{
     difference, missing_exports, some_of, EmptySection, EvidenceButton, EvidencePanel,
@@ -385,14 +386,7 @@ fn LifecycleRows(events: Vec<LifecycleEvent>, files: Vec<String>) -> impl IntoVi
         </div>
         <Show when=move || { total > shown.get() }>
             <button type="button" id="kms-lifecycle-more" class="button show-more" on:click=move |_| shown.update(|n| *n += LIFECYCLE_PAGE)>
-                {move || {
-                    let rest = total.saturating_sub(shown.get());
-                    if rest <= LIFECYCLE_PAGE {
-                        format!("Show the last {}", thousands(rest as u64))
-                    } else {
-                        format!("Show {LIFECYCLE_PAGE} more ({} not shown)", thousands(rest as u64))
-                    }
-                }}
+                {move || show_more_label(total.saturating_sub(shown.get()), LIFECYCLE_PAGE)}
             </button>
         </Show>
     }

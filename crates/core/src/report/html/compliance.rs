@@ -161,7 +161,8 @@ fn parameters(report: &Report, out: &mut Html) {
 }
 
 /// "66.7% (2 of 3)" or "-" when nothing was decided.
-fn share(percent: Option<f64>, part: u64, whole: u64) -> String {
+/// "67.0% (2 of 3)", or "-" when nothing was decided.
+pub(super) fn share(percent: Option<f64>, part: u64, whole: u64) -> String {
     match percent {
         Some(p) => format!("{p:.1}% ({} of {})", thousands(part), thousands(whole)),
         None => "-".to_string(),

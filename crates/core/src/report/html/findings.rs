@@ -170,7 +170,7 @@ fn capped(names: &[String]) -> Vec<String> {
     shown
 }
 
-fn severity_cell(severity: Severity) -> Cell {
+pub(super) fn severity_cell(severity: Severity) -> Cell {
     let rank = Severity::ALL
         .iter()
         .position(|s| *s == severity)

@@ -3,6 +3,8 @@
 //! coverage and the evidence gaps, every figure taken from the section that details it.
 
 use crate::ingest::thousands;
+use crate::report::html::compliance::share;
+use crate::report::html::findings::severity_cell;
 use crate::report::html::{number, text, Cell, Html, Table};
 use crate::report::Report;
 use crate::rules::Severity;
@@ -68,10 +70,7 @@ pub fn render(report: &Report, out: &mut Html) {
             .take(FINDINGS_LISTED)
             .map(|f| {
                 vec![
-                    Cell::Status {
-                        text: f.severity.label().to_string(),
-                        class: severity_class(f.severity),
-                    },
+                    severity_cell(f.severity),
                     Cell::Text(f.summary.clone()),
                     Cell::Count(f.count),
                     Cell::Code(f.rule_id.clone()),
@@ -115,15 +114,15 @@ pub fn render(report: &Report, out: &mut Html) {
                 vec![
                     Cell::Code(s.check_id.clone()),
                     Cell::Text(title),
-                    Cell::Text(rate(s.pass, s.evaluated, s.pass_percent)),
+                    Cell::Text(share(s.pass_percent, s.pass, s.evaluated)),
                     Cell::Count(s.insufficient_data),
                     Cell::Text(if s.config_rules.is_empty() {
                         "no rule loaded".to_string()
                     } else {
-                        rate(
+                        share(
+                            s.config_percent,
                             s.config_compliant,
                             s.config_compliant + s.config_non_compliant,
-                            s.config_percent,
                         )
                     }),
                 ]
@@ -150,20 +149,4 @@ fn count_of(report: &Report, severity: Severity) -> u64 {
         .iter()
         .filter(|f| f.severity == severity)
         .count() as u64
-}
-
-/// "25 of 37 (68%)", or "none decided".
-fn rate(pass: u64, of: u64, percent: Option<f64>) -> String {
-    match percent {
-        Some(p) if of > 0 => format!("{} of {} ({p:.0}%)", thousands(pass), thousands(of)),
-        _ => "none decided".to_string(),
-    }
-}
-
-fn severity_class(severity: Severity) -> &'static str {
-    match severity {
-        Severity::Critical | Severity::High => "status-error",
-        Severity::Medium => "status-warning",
-        Severity::Low | Severity::Info => "status-ok",
-    }
 }
