@@ -7,9 +7,12 @@
 use std::sync::Arc;
 
 use ddb_lens::components::{FileTable, LoadStatus, OverviewPanel, TotalsLine};
-use ddb_lens::protocol::{Done, Event, Progress};
+use ddb_lens::pages::tables::TablesPage;
+use ddb_lens::pages::tags::TagsPage;
+use ddb_lens::protocol::{Done, Event, Progress, ReportMessage};
 use ddb_lens::session::{Analysis, FileRow, Session};
-use ddb_lens_core::{Count, FileKind, FileReport, FileStatus, Overview, Totals};
+use ddb_lens_core::report::{self, ReportSettings};
+use ddb_lens_core::{Count, FileKind, FileReport, FileStatus, Limits, Loader, Overview, Totals};
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
@@ -334,4 +337,74 @@ async fn a_worker_failure_is_shown_with_the_file_it_was_reading() {
         "the loader stopped on an internal error while reading <i>x</i>.json: boom"
     );
     assert!(container.query_selector("i").unwrap().is_none());
+}
+
+/// Between a load's end and its report's arrival a view must not read as "your exports hold
+/// nothing": the tag and table views said "0 tables seen" there (and an end-to-end test read it).
+#[wasm_bindgen_test]
+async fn views_say_the_report_is_being_built_until_it_arrives() {
+    let session = Session::new();
+    let (container, _guard) = mount(move || {
+        provide_context(session);
+        view! {
+            <TagsPage />
+            <TablesPage />
+        }
+    });
+    let said = |container: &Element| -> Vec<String> {
+        all(container, ".no-report")
+            .iter()
+            .map(|p| p.text_content().unwrap())
+            .collect()
+    };
+    let idle = "No report yet: load exports on the Overview, or open a saved report.";
+    assert_eq!(said(&container), [idle, idle]);
+    assert!(container.query_selector("#tag-summary").unwrap().is_none());
+
+    session.load_sample(); // no worker: the page moves as the events below say
+    leptos::task::tick().await;
+    let loading = "Loading exports: the report is built when the load ends.";
+    assert_eq!(said(&container), [loading, loading]);
+
+    let mut loader = Loader::new(Limits::default());
+    for (name, bytes) in ddb_lens_gen::sample_files() {
+        loader.ingest(&name, &bytes);
+    }
+    session.apply(Ok(Event::Done(Box::new(Done {
+        cancelled: false,
+        files_not_loaded: 0,
+        elapsed_ms: 10.0,
+        index_ms: 1.0,
+        totals: loader.totals(),
+        overview: Overview::default(),
+        timeline_svg: String::new(),
+    }))));
+    leptos::task::tick().await;
+    let building = "Building the report of the loaded exports\u{2026}";
+    assert_eq!(said(&container), [building, building]);
+    assert!(container.query_selector("#tag-summary").unwrap().is_none());
+
+    let made = report::build(loader.model(), loader.reports(), &ReportSettings::default());
+    session.apply(Ok(Event::Report(Box::new(ReportMessage {
+        json: report::to_json(&made),
+        build_ms: 5.0,
+        hashes_done: 0,
+        hashes_total: loader.reports().len() as u64,
+    }))));
+    leptos::task::tick().await;
+    assert!(said(&container).is_empty());
+    assert!(
+        made.tags.coverage.tables > 0,
+        "the sample has tagged tables"
+    );
+    assert!(
+        text(&container, "#tag-summary")
+            .starts_with(&format!("{} tables seen", made.tags.coverage.tables)),
+        "{}",
+        text(&container, "#tag-summary")
+    );
+    assert_eq!(
+        text(&container, "#tables-summary"),
+        format!("{} tables.", made.tables.len())
+    );
 }

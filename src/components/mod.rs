@@ -10,6 +10,7 @@ pub mod event_list;
 pub mod file_table;
 pub mod folded;
 pub mod load_status;
+pub mod no_report;
 pub mod overview;
 pub mod totals_line;
 
@@ -22,5 +23,6 @@ pub use event_list::{EventDetail, EventList};
 pub use file_table::FileTable;
 pub use folded::Folded;
 pub use load_status::LoadStatus;
+pub use no_report::NoReport;
 pub use overview::OverviewPanel;
 pub use totals_line::TotalsLine;

@@ -363,7 +363,7 @@ pub fn CompliancePage() -> impl IntoView {
             <section class="panel" aria-labelledby="compliance-title">
                 <h2 id="compliance-title">"Compliance"</h2>
                 {move || match session.report.get() {
-                    None => view! { <p class="empty">"No report yet: load exports on the Overview, or open a saved report."</p> }.into_any(),
+                    None => view! { <crate::components::NoReport /> }.into_any(),
                     Some(shown) => {
                         let mut checks: Vec<&str> = vec!["compliance"];
                         checks.extend(ddb_lens_core::compliance::registry::CHECKS.iter().map(|c| c.meta.id));

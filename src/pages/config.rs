@@ -179,7 +179,7 @@ pub fn ConfigPage() -> impl IntoView {
             <section class="panel" aria-labelledby="config-title">
                 <h2 id="config-title">"Config history"</h2>
                 {move || match session.report.get() {
-                    None => view! { <p class="empty">"No report yet: load exports on the Overview, or open a saved report."</p> }.into_any(),
+                    None => view! { <crate::components::NoReport /> }.into_any(),
                     Some(shown) => {
                         let needs = missing_exports(&shown.report, &["config"]);
                         match config_of(&shown.report) {

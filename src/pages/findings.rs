@@ -222,7 +222,7 @@ pub fn FindingsPage() -> impl IntoView {
             <section class="panel" aria-labelledby="findings-title">
                 <h2 id="findings-title">"Findings"</h2>
                 {move || match report() {
-                    None => view! { <p class="empty">"No report yet: load exports on the Overview, or open a saved report."</p> }.into_any(),
+                    None => view! { <crate::components::NoReport /> }.into_any(),
                     Some(r) => {
                         let r2 = r.clone();
                         view! {

@@ -566,7 +566,7 @@ pub fn KmsPage() -> impl IntoView {
             <section class="panel" aria-labelledby="kms-title">
                 <h2 id="kms-title">"KMS and data-plane visibility"</h2>
                 {move || match session.report.get() {
-                    None => view! { <p class="empty">"No report yet: load exports on the Overview, or open a saved report."</p> }.into_any(),
+                    None => view! { <crate::components::NoReport /> }.into_any(),
                     Some(shown) => {
                         let needs = missing_exports(&shown.report, &["kms", "kms-key-type"]);
                         match kms_of(&shown.report) {

@@ -177,10 +177,7 @@ pub fn ReportPage() -> impl IntoView {
                 </div>
                 {move || session.report_error.get().map(|e| view! { <p class="policy-problem" role="alert">{e}</p> })}
                 {move || match shown() {
-                    None => view! {
-                        <p class="empty">"No report yet: load exports on the Overview, or open a saved report."</p>
-                    }
-                    .into_any(),
+                    None => view! { <crate::components::NoReport /> }.into_any(),
                     Some(shown) => {
                         let report = shown.report.clone();
                         let origin = match &shown.origin {

@@ -238,7 +238,7 @@ pub fn StreamsPage() -> impl IntoView {
             <section class="panel" aria-labelledby="streams-title">
                 <h2 id="streams-title">"Streams"</h2>
                 {move || match session.report.get() {
-                    None => view! { <p class="empty">"No report yet: load exports on the Overview, or open a saved report."</p> }.into_any(),
+                    None => view! { <crate::components::NoReport /> }.into_any(),
                     Some(shown) => {
                         let needs = missing_exports(&shown.report, &["streams", "stream-consumers"]);
                         match streams_of(&shown.report) {

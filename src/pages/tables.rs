@@ -114,10 +114,13 @@ pub fn TablesPage() -> impl IntoView {
                     "Every table any export names, merged: the latest value of each setting and the export it came from (hover a cell). "
                     "\u{201c}unknown\u{201d} means no loaded export says; docs/exports.md lists what to collect."
                 </p>
-                {move || report().map(|r| view! {
-                    <p id="tables-summary">{format!("{} tables.", thousands(r.tables.len() as u64))}</p>
-                    <ul class="notes">{r.table_notes.iter().map(|n| view! { <li>{n.clone()}</li> }).collect_view()}</ul>
-                })}
+                {move || match report() {
+                    None => view! { <crate::components::NoReport /> }.into_any(),
+                    Some(r) => view! {
+                        <p id="tables-summary">{format!("{} tables.", thousands(r.tables.len() as u64))}</p>
+                        <ul class="notes">{r.table_notes.iter().map(|n| view! { <li>{n.clone()}</li> }).collect_view()}</ul>
+                    }.into_any(),
+                }}
                 <DataTable
                     id="inventory"
                     caption="Table inventory".to_string()

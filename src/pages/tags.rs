@@ -503,7 +503,12 @@ pub fn TagsPage() -> impl IntoView {
                     )}
                 </p>
             })}
-            <TagCoverageView coverage=coverage history=history />
+            <Show
+                when=move || session.report.with(Option::is_some)
+                fallback=|| view! { <crate::components::NoReport /> }
+            >
+                <TagCoverageView coverage=coverage history=history />
+            </Show>
         </main>
     }
 }
