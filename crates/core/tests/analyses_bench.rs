@@ -71,6 +71,19 @@ fn analyses_on_corpus() {
         made.compliance.rows.len(),
         made.config.item_count
     );
+    // What the page's worker and page do with it: build and write compact JSON (the worker),
+    // read it back (the page); beside the pretty JSON an export writes.
+    let (compact_ms, compact) = best_ms(3, || {
+        report::build_compact_json(model, loader.reports(), &ReportSettings::default())
+    });
+    let (read_ms, _) = best_ms(3, || report::from_json(&compact).unwrap());
+    let (pretty_ms, pretty) = best_ms(3, || report::to_json(&made));
+    println!(
+        "report::build_compact_json {compact_ms:.1} ms ({:.1} MB); from_json of it {read_ms:.1} ms; \
+         to_json (pretty, for the export) {pretty_ms:.1} ms ({:.1} MB)",
+        compact.len() as f64 / 1e6,
+        pretty.len() as f64 / 1e6,
+    );
     println!(
         "{events} events, {} files, {} strings: load {load_ms:.0} ms (single thread, read + parse + commit); \
          overview {overview_ms:.1} ms; visibility {visibility_ms:.1} ms ({} tables, {} flagged, {} trail changes); \

@@ -759,3 +759,24 @@ fn sample_report_fills_the_posture_sections() {
         std::fs::write(path, &page).unwrap();
     }
 }
+
+/// The page's worker posts `build_compact_json`; what the page reads back must be the CLI's
+/// report exactly, fingerprint included, or the page's exports would differ from the CLI's.
+#[test]
+fn the_compact_json_the_page_reads_is_the_cli_report() {
+    let files = fixture_files();
+    let settings = ReportSettings::default();
+    let mut loader = Loader::new(Limits::default());
+    for (i, (name, bytes)) in files.iter().enumerate() {
+        loader.ingest(name, bytes);
+        assert!(loader.set_sha256(i, report::sha256_hex(bytes)));
+    }
+    let built = report::build(loader.model(), loader.reports(), &settings);
+    let compact = report::build_compact_json(loader.model(), loader.reports(), &settings);
+    assert!(!compact.contains('\n'), "compact JSON has no line breaks");
+    assert!(compact.len() < report::to_json(&built).len());
+    let back = report::from_json(&compact).unwrap();
+    assert!(report::verify_fingerprint(&back));
+    assert_eq!(back, built);
+    assert_eq!(report::to_json(&back), report::to_json(&built));
+}
