@@ -16,6 +16,7 @@
 //!                {type:"settings", settings:"<ReportSettings JSON>"}
 //!                {type:"evidence", id, file_name, record_index}   (answered by a `record`)
 //! worker → page  {type:"ready"}
+//!                {type:"warmed_up", elapsed_ms, report:"<Report JSON>"}   (once, if idle at start)
 //!                {type:"files", reports:"[<FileReport JSON>, …]"}   (a batch, at most every 50 ms)
 //!                {type:"progress", files_done, files_total, bytes_done, bytes_total, totals:"<Totals JSON>"}
 //!                {type:"done", cancelled, files_not_loaded, elapsed_ms, index_ms, totals:"<JSON>", overview:"<JSON>", timeline_svg}
@@ -159,6 +160,13 @@ pub struct ReportMessage {
 pub enum Event {
     /// The worker's wasm has started and listens for commands.
     Ready,
+    /// The worker ran its analyses once on a small generated estate while idle after starting
+    /// (so the first real report runs on optimised code), taking `elapsed_ms`; `report_json` is
+    /// that estate's report, which the page reads once for the same reason and drops.
+    WarmedUp {
+        elapsed_ms: f64,
+        report_json: String,
+    },
     /// Files loaded (or failed to load) since the last batch, in load order. Batched: one
     /// message per file cost the page more than the parse on folders of small files.
     Files(Vec<FileReport>),
@@ -341,6 +349,15 @@ impl Event {
     pub fn to_js(&self) -> JsValue {
         match self {
             Event::Ready => message("ready").into(),
+            Event::WarmedUp {
+                elapsed_ms,
+                report_json,
+            } => {
+                let message = message("warmed_up");
+                set_number(&message, "elapsed_ms", *elapsed_ms);
+                set(&message, "report", &JsValue::from_str(report_json));
+                message.into()
+            }
             Event::Files(reports) => {
                 let message = message("files");
                 set(&message, "reports", &json(reports));
@@ -430,6 +447,10 @@ impl Event {
     pub fn from_js(value: &JsValue) -> Result<Event, ProtocolError> {
         match message_type(value)?.as_str() {
             "ready" => Ok(Event::Ready),
+            "warmed_up" => Ok(Event::WarmedUp {
+                elapsed_ms: number(value, "elapsed_ms")?,
+                report_json: string(value, "report")?,
+            }),
             "files" => Ok(Event::Files(from_json(value, "reports")?)),
             "progress" => Ok(Event::Progress {
                 progress: Progress {

@@ -408,3 +408,51 @@ async fn views_say_the_report_is_being_built_until_it_arrives() {
         format!("{} tables.", made.tables.len())
     );
 }
+
+/// The worker's warm-up report is read once by the page (warming its reader) and both times
+/// land on `#load-status`, where the bench reads them; nothing else on the page changes.
+#[wasm_bindgen_test]
+async fn the_warm_up_is_read_and_timed_without_touching_the_session() {
+    let session = Session::new();
+    let (container, _guard) = mount(move || {
+        provide_context(session);
+        view! { <LoadStatus /> }
+    });
+    let status = one(&container, "#load-status");
+    assert!(status.get_attribute("data-warm-up-ms").is_none());
+    let mut loader = Loader::new(Limits::default());
+    for (name, bytes) in ddb_lens_gen::sample_files().into_iter().take(5) {
+        loader.ingest(&name, &bytes);
+    }
+    let report_json =
+        report::build_compact_json(loader.model(), loader.reports(), &ReportSettings::default());
+    session.apply(Ok(Event::WarmedUp {
+        elapsed_ms: 412.4,
+        report_json,
+    }));
+    // The page reads it in a task of its own.
+    let promise = js_sys::Promise::new(&mut |resolve, _| {
+        web_sys::window()
+            .unwrap()
+            .set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, 50)
+            .unwrap();
+    });
+    wasm_bindgen_futures::JsFuture::from(promise).await.unwrap();
+    leptos::task::tick().await;
+    assert_eq!(
+        status.get_attribute("data-warm-up-ms").as_deref(),
+        Some("412")
+    );
+    let page_ms: f64 = status
+        .get_attribute("data-page-warm-up-ms")
+        .expect("the page timed its read")
+        .parse()
+        .unwrap();
+    assert!(page_ms >= 0.0);
+    assert_eq!(status.get_attribute("data-state").as_deref(), Some("idle"));
+    assert!(
+        session.report.get_untracked().is_none(),
+        "a warm-up report is never shown"
+    );
+    assert_eq!(session.totals.get_untracked(), Totals::default());
+}

@@ -56,6 +56,10 @@ fn events_round_trip() {
     };
     let events = [
         Event::Ready,
+        Event::WarmedUp {
+            elapsed_ms: 412.5,
+            report_json: "{\"schema\":\"x\"}".to_string(),
+        },
         Event::Files(vec![report.clone(), report]),
         Event::Progress {
             progress: Progress {

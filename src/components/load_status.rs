@@ -8,7 +8,8 @@ use crate::session::{Phase, Session};
 /// `#load-status`, with `data-state` (idle, loading, done, cancelled, error) and, once a load
 /// has finished, `data-elapsed-ms` (of which `data-index-ms` sorting the events for the
 /// activity view); once its report is shown, `data-report-build-ms`, the worker's time
-/// building it (the bench reads these).
+/// building it; once the worker and the page have warmed up their code after opening,
+/// `data-warm-up-ms` and `data-page-warm-up-ms`, the time each took (the bench reads these).
 #[component]
 pub fn LoadStatus() -> impl IntoView {
     let session = expect_context::<Session>();
@@ -49,6 +50,8 @@ pub fn LoadStatus() -> impl IntoView {
             data-state=move || phase.get().as_str()
             data-elapsed-ms=move || session.elapsed_ms.get().map(|ms| format!("{ms:.0}"))
             data-index-ms=move || session.index_ms.get().map(|ms| format!("{ms:.0}"))
+            data-warm-up-ms=move || session.warm_up_ms.get().map(|(worker, _)| format!("{worker:.0}"))
+            data-page-warm-up-ms=move || session.warm_up_ms.get().map(|(_, page)| format!("{page:.0}"))
             data-report-build-ms=move || {
                 session
                     .report
