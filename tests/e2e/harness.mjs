@@ -72,6 +72,8 @@ export async function launchBrowser() {
       '--disable-background-networking',
       '--disable-component-update',
       '--disable-sync',
+      // For experiments only, e.g. DDB_LENS_CHROMIUM_ARGS=--js-flags=--no-liftoff
+      ...(process.env.DDB_LENS_CHROMIUM_ARGS ?? '').split(' ').filter(Boolean),
     ],
   });
 }
