@@ -220,6 +220,13 @@ async fn filters_show_facets_and_edit_the_filter() {
         ]
     );
     assert!(all(&container, "img").is_empty());
+    // The field's list of values is filled while it has focus, not on every answer.
+    assert!(all(&container, "#filter-tables-values option").is_empty());
+    let field: HtmlInputElement = one(&container, "#filter-tables").unchecked_into();
+    field
+        .dispatch_event(&web_sys::Event::new("focus").unwrap())
+        .unwrap();
+    tick().await;
     let options = all(&container, "#filter-tables-values option");
     assert_eq!(options[0].get_attribute("value").as_deref(), Some("orders"));
     assert_eq!(options[0].text_content().unwrap(), "700 events");
