@@ -22,7 +22,7 @@ use std::rc::Rc;
 
 use ddb_lens_core::analysis::activity::{
     matching, principal_summaries, query_with_matching, rows_at, table_summaries, ActivityIndex,
-    Filter, PrincipalSummary, TableSummary,
+    ActivitySummary, Filter, PrincipalSummary, TableSummary,
 };
 use ddb_lens_core::charts::activity::activity_svg;
 use ddb_lens_core::ingest::record::record_json;
@@ -203,7 +203,14 @@ struct ActivityState {
     last: Option<(Filter, Vec<u32>)>,
     /// Computed on first request after a load.
     summaries: Option<(Vec<TableSummary>, Vec<PrincipalSummary>)>,
+    /// The latest answers (summary and chart), newest first, at most [`ANSWERS_KEPT`]: going
+    /// back to a filter (clearing it, or "all" after "errors only") is answered at once instead
+    /// of walking a million events again.
+    answers: VecDeque<(Filter, ActivitySummary, String)>,
 }
+
+/// Query answers kept per load: each is a few dozen KB.
+const ANSWERS_KEPT: usize = 8;
 
 impl ActivityState {
     /// Makes `last` hold `filter`'s matching list, computing it if it is another filter's.
@@ -632,15 +639,36 @@ impl IngestWorker {
         let started_ms = now_ms();
         let loader = self.loader.borrow();
         let mut activity = self.activity.borrow_mut();
-        let summary = match activity.as_mut() {
-            Some(state) => {
-                let (summary, list) = query_with_matching(loader.model(), &state.index, &filter);
-                state.last = Some((filter, list));
-                summary
+        let (summary, timeline_svg) = match activity.as_mut() {
+            Some(state) => match state
+                .answers
+                .iter()
+                .position(|(kept, _, _)| *kept == filter)
+            {
+                Some(at) => {
+                    let answer = state.answers.remove(at).expect("position is in range");
+                    let shown = (answer.1.clone(), answer.2.clone());
+                    state.answers.push_front(answer);
+                    shown
+                }
+                None => {
+                    let (summary, list) =
+                        query_with_matching(loader.model(), &state.index, &filter);
+                    let svg = activity_svg(&summary, ACTIVITY_WIDTH_PX, ACTIVITY_HEIGHT_PX);
+                    state.answers.truncate(ANSWERS_KEPT - 1);
+                    state
+                        .answers
+                        .push_front((filter.clone(), summary.clone(), svg.clone()));
+                    state.last = Some((filter, list));
+                    (summary, svg)
+                }
+            },
+            None => {
+                let summary = ActivitySummary::default();
+                let svg = activity_svg(&summary, ACTIVITY_WIDTH_PX, ACTIVITY_HEIGHT_PX);
+                (summary, svg)
             }
-            None => Default::default(),
         };
-        let timeline_svg = activity_svg(&summary, ACTIVITY_WIDTH_PX, ACTIVITY_HEIGHT_PX);
         let answer = Activity {
             id,
             elapsed_ms: now_ms() - started_ms,
@@ -817,6 +845,7 @@ impl IngestWorker {
                 index: ActivityIndex::build(loader.model()),
                 last: None,
                 summaries: None,
+                answers: VecDeque::new(),
             });
         let index_ms = now_ms() - index_started_ms;
         let overview = overview(&loader);
