@@ -111,15 +111,8 @@ async fn sleep_ms(scope: &WorkerGlobalScope, ms: i32) {
 /// run again. This moves that cost to the moment the page opens, while the user picks files,
 /// and takes a few hundred milliseconds of this worker's time there.
 fn warm_up_analyses() -> String {
-    use ddb_lens_gen::{GenConfig, Generator, Scratch};
-    let config = GenConfig {
-        events: 2_000,
-        tables: 16,
-        accounts: 2,
-        events_per_file: 500,
-        ..ddb_lens_gen::sample_config()
-    };
-    let generator = Generator::new(&config);
+    use ddb_lens_gen::{Generator, Scratch};
+    let generator = Generator::new(&ddb_lens_gen::warm_up_config());
     let mut scratch = Scratch::default();
     let mut loader = Loader::new(Limits::default());
     for index in 0..generator.file_count() {

@@ -780,3 +780,41 @@ fn the_compact_json_the_page_reads_is_the_cli_report() {
     assert_eq!(back, built);
     assert_eq!(report::to_json(&back), report::to_json(&built));
 }
+
+/// The estate the page's worker warms its code up on when the page opens: it must load cleanly,
+/// reach the analyses (tables, findings, KMS, compliance) and read back, or the warm-up would
+/// warm little, or worse, stop the worker before the user's first load.
+#[test]
+fn the_warm_up_estate_loads_cleanly_and_reaches_every_section() {
+    use ddb_lens_gen::{warm_up_config, Generator, Scratch};
+    let generator = Generator::new(&warm_up_config());
+    let mut scratch = Scratch::default();
+    let mut loader = Loader::new(Limits::default());
+    for index in 0..generator.file_count() {
+        let file = generator.render_into(index, &mut scratch);
+        let report = loader.ingest(&file.path, &file.bytes);
+        assert_eq!(
+            report.status,
+            ddb_lens_core::FileStatus::Ok,
+            "{}: {:?}",
+            file.path,
+            report.message
+        );
+    }
+    assert_eq!(loader.model().events_unsorted.len(), 2_000);
+    let json =
+        report::build_compact_json(loader.model(), loader.reports(), &ReportSettings::default());
+    let made = report::from_json(&json).unwrap();
+    assert!(report::verify_fingerprint(&made));
+    assert_eq!(made.tables.len(), 16);
+    assert!(
+        !made.findings.is_empty(),
+        "the rules have something to find"
+    );
+    assert!(
+        made.kms.usage.events > 0,
+        "KMS events are attributed to tables"
+    );
+    assert!(!made.compliance.rows.is_empty());
+    assert!(made.config.item_count > 0);
+}
