@@ -14,9 +14,11 @@ use ddb_lens::session::{Analysis, FileRow, Session};
 use ddb_lens_core::report::{self, ReportSettings};
 use ddb_lens_core::{Count, FileKind, FileReport, FileStatus, Limits, Loader, Overview, Totals};
 use leptos::prelude::*;
-use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
-use web_sys::{Element, HtmlElement};
+use web_sys::Element;
+
+mod support;
+use support::{all, mount, one, sleep_ms, text};
 
 wasm_bindgen_test_configure!(run_in_browser);
 
@@ -60,42 +62,6 @@ fn report(name: &str, status: FileStatus) -> FileReport {
         }
     }
     report
-}
-
-/// A fresh container in the document, and the handle that keeps the mounted view alive.
-fn mount<N: IntoView + 'static>(view: impl FnOnce() -> N + 'static) -> (Element, impl Drop) {
-    let document = document();
-    let container = document.create_element("div").unwrap();
-    document.body().unwrap().append_child(&container).unwrap();
-    let handle = leptos::mount::mount_to(container.clone().unchecked_into::<HtmlElement>(), view);
-    (container.clone(), DropGuard(Some(handle), container))
-}
-
-struct DropGuard<T>(Option<T>, Element);
-
-impl<T> Drop for DropGuard<T> {
-    fn drop(&mut self) {
-        drop(self.0.take());
-        self.1.remove();
-    }
-}
-
-fn all(container: &Element, selector: &str) -> Vec<Element> {
-    let list = container.query_selector_all(selector).unwrap();
-    (0..list.length())
-        .map(|i| list.item(i).unwrap().unchecked_into())
-        .collect()
-}
-
-fn one(container: &Element, selector: &str) -> Element {
-    container
-        .query_selector(selector)
-        .unwrap()
-        .unwrap_or_else(|| panic!("no {selector}"))
-}
-
-fn text(element: &Element, selector: &str) -> String {
-    one(element, selector).text_content().unwrap_or_default()
 }
 
 #[wasm_bindgen_test]
@@ -431,13 +397,7 @@ async fn the_warm_up_is_read_and_timed_without_touching_the_session() {
         report_json,
     }));
     // The page reads it in a task of its own.
-    let promise = js_sys::Promise::new(&mut |resolve, _| {
-        web_sys::window()
-            .unwrap()
-            .set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, 50)
-            .unwrap();
-    });
-    wasm_bindgen_futures::JsFuture::from(promise).await.unwrap();
+    sleep_ms(50).await;
     leptos::task::tick().await;
     assert_eq!(
         status.get_attribute("data-warm-up-ms").as_deref(),

@@ -7,7 +7,7 @@ use leptos::prelude::*;
 
 use crate::session::{Phase, Session};
 
-/// Why the session has no report yet, in the words `#no-report` shows.
+/// Why the session has no report yet, in the words `.no-report` shows.
 pub fn no_report_text(phase: Phase) -> &'static str {
     match phase {
         Phase::Loading => "Loading exports: the report is built when the load ends.",
@@ -25,7 +25,7 @@ pub fn NoReport() -> impl IntoView {
     let session = expect_context::<Session>();
     let phase = session.phase;
     view! {
-        <p class="empty no-report" role="status" data-phase=move || phase.get().as_str()>
+        <p class="empty no-report" role="status">
             {move || no_report_text(phase.get())}
         </p>
     }
